@@ -1,0 +1,43 @@
+using System.Text.Json.Serialization;
+
+namespace ChordKvs.Core.Transport;
+
+/// <summary>
+/// A message one node sends another. Every concrete request is listed here so that the HTTP transport
+/// can carry any of them through one endpoint with a type discriminator.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "$type")]
+[JsonDerivedType(typeof(PingRequest), "ping")]
+[JsonDerivedType(typeof(GetNeighborsRequest), "neighbors")]
+[JsonDerivedType(typeof(FindSuccessorStepRequest), "find-successor-step")]
+[JsonDerivedType(typeof(NotifyRequest), "notify")]
+[JsonDerivedType(typeof(PredecessorLeavingRequest), "predecessor-leaving")]
+[JsonDerivedType(typeof(SuccessorLeavingRequest), "successor-leaving")]
+public abstract record NodeRequest
+{
+    /// <summary>
+    /// Whether sending the request twice has the same effect as sending it once, so a transport may
+    /// retry it after a timeout. Requests that change state say so by overriding this.
+    /// </summary>
+    [JsonIgnore]
+    public virtual bool IsIdempotent => true;
+}
+
+/// <summary>A request whose reply has the type <typeparamref name="TReply"/>.</summary>
+public abstract record NodeRequest<TReply> : NodeRequest
+    where TReply : NodeReply;
+
+/// <summary>A node's answer to a <see cref="NodeRequest"/>.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "$type")]
+[JsonDerivedType(typeof(AckReply), "ack")]
+[JsonDerivedType(typeof(PingReply), "ping")]
+[JsonDerivedType(typeof(NeighborsReply), "neighbors")]
+[JsonDerivedType(typeof(FindSuccessorStepReply), "find-successor-step")]
+public abstract record NodeReply;
+
+/// <summary>The reply to a request that only needs to know it arrived.</summary>
+public sealed record AckReply : NodeReply
+{
+    /// <summary>The one acknowledgement; it carries no data.</summary>
+    public static AckReply Instance { get; } = new();
+}

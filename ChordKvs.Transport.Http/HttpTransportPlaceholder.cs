@@ -1,0 +1,1 @@
+namespace ChordKvs.Transport.Http;
