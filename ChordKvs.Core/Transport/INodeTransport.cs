@@ -27,8 +27,8 @@ public interface INodeRequestHandler
 /// <summary>Typed helpers over <see cref="INodeTransport"/>.</summary>
 public static class NodeTransportExtensions
 {
-    /// <summary>Sends a request and casts the reply to the type the request promises.</summary>
-    public static async Task<TReply> SendAsync<TReply>(this INodeTransport transport, NodeInfo target, NodeRequest<TReply> request, CancellationToken cancellationToken = default)
+    /// <summary>Sends a request and returns the reply as the type the request promises.</summary>
+    public static async Task<TReply> CallAsync<TReply>(this INodeTransport transport, NodeInfo target, NodeRequest<TReply> request, CancellationToken cancellationToken = default)
         where TReply : NodeReply
     {
         ArgumentNullException.ThrowIfNull(transport);
