@@ -32,6 +32,7 @@ public sealed class HttpNodeTransport : INodeTransport
     private readonly IHttpClientFactory clientFactory;
     private readonly NodeMessageSerializer serializer;
     private readonly HttpTransportOptions options;
+    private HttpClient? client;
 
     /// <summary>Creates the transport over the factory's <see cref="HttpClientName"/> client.</summary>
     public HttpNodeTransport(IHttpClientFactory clientFactory, IOptions<HttpTransportOptions> options)
@@ -68,7 +69,7 @@ public sealed class HttpNodeTransport : INodeTransport
         try
         {
             // Buffer the reply inside the call so that HttpClient.Timeout also bounds a peer that stalls mid-body.
-            response = await clientFactory.CreateClient(HttpClientName).SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            response = await Client.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -98,6 +99,13 @@ public sealed class HttpNodeTransport : INodeTransport
             }
         }
     }
+
+    /// <summary>
+    /// The factory's client, created once: AddChordKvsHttpTransport gives its handler an infinite lifetime
+    /// (the pooled connections are renewed by <see cref="HttpTransportOptions.PooledConnectionLifetime"/>
+    /// instead), so keeping it is safe and spares every call the factory's per-client setup.
+    /// </summary>
+    private HttpClient Client => client ??= clientFactory.CreateClient(HttpClientName);
 
     private static Uri RpcUri(NodeInfo target)
     {
