@@ -27,8 +27,6 @@ public sealed class HttpNodeTransport : INodeTransport
     /// <summary>The name of the <see cref="HttpClient"/> this transport asks the factory for.</summary>
     public const string HttpClientName = "ChordKvs.NodeTransport";
 
-    private static readonly MediaTypeHeaderValue JsonContentType = new(NodeMessageSerializer.MediaType);
-
     private readonly IHttpClientFactory clientFactory;
     private readonly NodeMessageSerializer serializer;
     private readonly HttpTransportOptions options;
@@ -57,7 +55,7 @@ public sealed class HttpNodeTransport : INodeTransport
         var uri = RpcUri(target);
         using var message = new HttpRequestMessage(HttpMethod.Post, uri)
         {
-            Content = new ByteArrayContent(serializer.SerializeRequest(request)) { Headers = { ContentType = JsonContentType } },
+            Content = new ByteArrayContent(serializer.SerializeRequest(request)) { Headers = { ContentType = new MediaTypeHeaderValue(NodeMessageSerializer.MediaType) } },
         };
         message.Options.Set(NodeRpcResilience.IsIdempotentKey, request.IsIdempotent);
         if (options.HasClusterSecret)
