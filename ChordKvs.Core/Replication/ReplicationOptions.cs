@@ -24,6 +24,19 @@ public sealed class ReplicationOptions
     /// <summary>How many entries one range-transfer message carries when keys move between nodes. Default 512.</summary>
     public int TransferBatchSize { get; set; } = 512;
 
+    /// <summary>
+    /// Mean time between two anti-entropy passes, in which each node compares digests of its own range with its
+    /// replicas and exchanges entries where they differ. Default 5 seconds; a change of neighbours also starts a pass.
+    /// </summary>
+    public TimeSpan AntiEntropyInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a coordinator waits for replicas before it answers with what it has. Default 500 ms. It must be
+    /// shorter than the transport's timeout for one call, because the coordinator's answer travels back inside the
+    /// call that forwarded the client's request to it.
+    /// </summary>
+    public TimeSpan ReplicaTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>The write quorum in force for a ring of this replica count: the setting, or a majority.</summary>
     public int EffectiveWriteQuorum => WriteQuorum ?? ((ReplicaCount / 2) + 1);
 
@@ -48,9 +61,9 @@ public sealed class ReplicationOptions
             throw new ArgumentOutOfRangeException(nameof(ReadQuorum), r, $"The read quorum must be between 1 and the replica count {ReplicaCount}.");
         }
 
-        if (TombstoneGracePeriod <= TimeSpan.Zero || TransferBatchSize < 1)
+        if (TombstoneGracePeriod <= TimeSpan.Zero || TransferBatchSize < 1 || AntiEntropyInterval <= TimeSpan.Zero || ReplicaTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(TombstoneGracePeriod), "The tombstone grace period and transfer batch size must be positive.");
+            throw new ArgumentOutOfRangeException(nameof(TombstoneGracePeriod), "The tombstone grace period, transfer batch size, anti-entropy interval and replica timeout must be positive.");
         }
     }
 }
