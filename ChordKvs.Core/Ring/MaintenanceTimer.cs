@@ -13,6 +13,8 @@ internal sealed class MaintenanceTimer : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly ITimer _timer;
     private int _disposed;
+    private int _running;
+    private int _runAgain;
 
     public MaintenanceTimer(TimeProvider time, Func<CancellationToken, Task> work, Func<TimeSpan> nextDelay, Action<Exception> onFailure)
     {
@@ -25,6 +27,7 @@ internal sealed class MaintenanceTimer : IDisposable
     private async void Tick()
     {
         // async void is deliberate: the timer has nowhere to hand a task, so every exception is caught here.
+        Volatile.Write(ref _running, 1);
         try
         {
             await _work(_stopping.Token);
@@ -39,17 +42,48 @@ internal sealed class MaintenanceTimer : IDisposable
         {
             _onFailure(exception);
         }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
+        }
 
         if (Volatile.Read(ref _disposed) == 0)
         {
             try
             {
-                _timer.Change(_nextDelay(), Timeout.InfiniteTimeSpan);
+                _timer.Change(Interlocked.Exchange(ref _runAgain, 0) == 1 ? TimeSpan.Zero : _nextDelay(), Timeout.InfiniteTimeSpan);
             }
             catch (ObjectDisposedException)
             {
                 // Stopped while the round ran.
             }
+        }
+    }
+
+    /// <summary>
+    /// Asks for a run after <paramref name="delay"/> instead of at the next period; a run already under way is
+    /// followed by another one at once. Several requests before the run starts make one run.
+    /// </summary>
+    public void RunSoon(TimeSpan delay)
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
+        if (Volatile.Read(ref _running) == 1)
+        {
+            Volatile.Write(ref _runAgain, 1);
+            return;
+        }
+
+        try
+        {
+            _timer.Change(delay, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Stopped meanwhile.
         }
     }
 

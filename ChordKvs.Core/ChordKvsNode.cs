@@ -1,0 +1,316 @@
+using System.Collections.Immutable;
+using ChordKvs.Core.Replication;
+using ChordKvs.Core.Ring;
+using ChordKvs.Core.Storage;
+using ChordKvs.Core.Transport;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ChordKvs.Core;
+
+/// <summary>
+/// A ChordKvs node: a <see cref="ChordNode"/> for the ring, a <see cref="VersionedStore"/> for the keys it holds,
+/// and the replication that keeps each key on N nodes. Any node serves any key: it looks up the responsible node
+/// and forwards the operation there; the responsible node coordinates the replicas.
+/// </summary>
+public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
+{
+    private static readonly TimeSpan SoonAfterRoutingChange = TimeSpan.FromMilliseconds(50);
+
+    private readonly INodeTransport _transport;
+    private readonly ChordKvsOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Random _random;
+    private readonly ILogger _logger;
+    private readonly KeyValidator _keys;
+    private readonly JsonValueValidator _values;
+    private readonly HybridLogicalClock _clock;
+    private readonly ReplicaCoordinator _coordinator;
+    private readonly RangeReplicator _replicator;
+    private MaintenanceTimer? _antiEntropy;
+
+    /// <summary>Creates a node that is not yet in a ring; call <see cref="Create"/> or <see cref="JoinAsync"/>.</summary>
+    /// <param name="self">This node's identifier and address.</param>
+    /// <param name="transport">How this node reaches others.</param>
+    /// <param name="options">Ring, replication and limit settings; validated here.</param>
+    /// <param name="time">The clock for maintenance, versions and tombstone expiry.</param>
+    /// <param name="random">The seeded source of every random choice.</param>
+    /// <param name="loggerFactory">Where the node logs; nothing is logged when null.</param>
+    public ChordKvsNode(NodeInfo self, INodeTransport transport, ChordKvsOptions options, TimeProvider time, Random random, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _transport = transport ?? throw new ArgumentNullException(nameof(transport));
+        _options = options;
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _random = random ?? throw new ArgumentNullException(nameof(random));
+        _logger = loggerFactory?.CreateLogger<ChordKvsNode>() ?? (ILogger)NullLogger.Instance;
+        Ring = new ChordNode(self, transport, options.Ring, time, new Random(random.Next()), loggerFactory?.CreateLogger<ChordNode>());
+        Store = new VersionedStore();
+        _keys = new KeyValidator(options.Limits);
+        _values = new JsonValueValidator(options.Limits);
+        _clock = new HybridLogicalClock(time, self.Id);
+        _coordinator = new ReplicaCoordinator(Ring, Store, _clock, transport, options.Replication, time);
+        _replicator = new RangeReplicator(Ring, Store, transport, options.Replication, time);
+        Ring.RoutingChanged += (_, _) => _antiEntropy?.RunSoon(SoonAfterRoutingChange);
+    }
+
+    /// <summary>This node's identifier and address.</summary>
+    public NodeInfo Self => Ring.Self;
+
+    /// <summary>The ring membership and routing of this node.</summary>
+    public ChordNode Ring { get; }
+
+    /// <summary>The entries this node holds, as primary or replica.</summary>
+    public VersionedStore Store { get; }
+
+    /// <summary>Starts a new ring with this node alone in it.</summary>
+    public void Create()
+    {
+        Ring.Create();
+        StartAntiEntropy();
+    }
+
+    /// <summary>
+    /// Joins the ring through <paramref name="bootstrap"/>. The node's range arrives from its successor as soon as
+    /// its predecessor is known, and the keys it replicates for its predecessors in their next anti-entropy passes.
+    /// </summary>
+    public async Task JoinAsync(NodeInfo bootstrap, CancellationToken cancellationToken = default)
+    {
+        await Ring.JoinAsync(bootstrap, cancellationToken);
+        StartAntiEntropy();
+    }
+
+    /// <summary>Hands this node's keys to its successor, then leaves the ring gracefully.</summary>
+    public async Task LeaveAsync(CancellationToken cancellationToken = default)
+    {
+        _antiEntropy?.Dispose();
+        try
+        {
+            await _replicator.HandOverAsync(cancellationToken);
+        }
+        catch (NodeUnreachableException exception)
+        {
+            LogHandOverFailed(Self, exception.Message);
+        }
+
+        await Ring.LeaveAsync(cancellationToken);
+    }
+
+    /// <summary>Reads a key, consulting <paramref name="readQuorum"/> replicas (default: the configured R) and returning the newest version.</summary>
+    public Task<KvResult> GetAsync(string key, int? readQuorum = null, CancellationToken cancellationToken = default)
+    {
+        var invalid = CheckKey(key) ?? CheckQuorum(readQuorum, "read");
+        return invalid is not null
+            ? Task.FromResult(invalid)
+            : RouteAsync(key, new CoordinateReadRequest(key, readQuorum), cancellationToken);
+    }
+
+    /// <summary>Writes a JSON value (validated here), acknowledged once <paramref name="writeQuorum"/> replicas hold it (default: the configured W).</summary>
+    public Task<KvResult> PutAsync(string key, ReadOnlyMemory<byte> utf8Json, WriteConditions conditions = default, int? writeQuorum = null, CancellationToken cancellationToken = default)
+    {
+        var invalid = CheckKey(key) ?? CheckValue(utf8Json.Span) ?? CheckQuorum(writeQuorum, "write");
+        return invalid is not null
+            ? Task.FromResult(invalid)
+            : RouteAsync(key, new CoordinateWriteRequest(key, utf8Json.ToArray(), conditions, writeQuorum), cancellationToken);
+    }
+
+    /// <summary>Deletes a key by writing a tombstone, acknowledged once <paramref name="writeQuorum"/> replicas hold it.</summary>
+    public Task<KvResult> DeleteAsync(string key, WriteConditions conditions = default, int? writeQuorum = null, CancellationToken cancellationToken = default)
+    {
+        var invalid = CheckKey(key) ?? CheckQuorum(writeQuorum, "write");
+        return invalid is not null
+            ? Task.FromResult(invalid)
+            : RouteAsync(key, new CoordinateWriteRequest(key, null, conditions, writeQuorum), cancellationToken);
+    }
+
+    /// <summary>This node's own view: neighbours, fingers and key counts.</summary>
+    public NodeStatus Describe()
+    {
+        var state = Ring.Routing;
+        return new NodeStatus(Self, Ring.Status, state.Predecessor, state.Successors, [.. state.Fingers.Distinct()], Store.LiveCount, Store.TombstoneCount, Store.ValueBytes);
+    }
+
+    /// <summary>Every node found by walking successor pointers from this one, each describing itself.</summary>
+    public async Task<IReadOnlyList<NodeStatus>> DescribeRingAsync(CancellationToken cancellationToken = default)
+    {
+        var found = new List<NodeStatus> { Describe() };
+        var seen = new HashSet<NodeId> { Self.Id };
+        var next = found[0].Successors;
+        while (found.Count < 100_000)
+        {
+            NodeStatus? status = null;
+            foreach (var candidate in next)
+            {
+                if (!seen.Add(candidate.Id))
+                {
+                    // Back at a node already described: the walk has gone round the ring.
+                    return found;
+                }
+
+                try
+                {
+                    status = (await _transport.CallAsync(candidate, new DescribeNodeRequest(), cancellationToken)).Status;
+                    break;
+                }
+                catch (NodeUnreachableException)
+                {
+                    // Skip the dead node and try the next one on the list.
+                }
+            }
+
+            if (status is null)
+            {
+                return found;
+            }
+
+            found.Add(status);
+            next = status.Successors;
+        }
+
+        return found;
+    }
+
+    /// <inheritdoc />
+    public async Task<NodeReply> HandleAsync(NodeRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        switch (request)
+        {
+            case CoordinateReadRequest read:
+                return new ClientResultReply(await _coordinator.ReadAsync(read, cancellationToken));
+            case CoordinateWriteRequest write:
+                return new ClientResultReply(await _coordinator.WriteAsync(write, cancellationToken));
+            case ReplicaWriteRequest replicate:
+                _clock.Observe(replicate.Entry.Version.Timestamp);
+                Store.Apply(replicate.Entry);
+                return AckReply.Instance;
+            case ReplicaReadRequest read:
+                return new ReplicaReadReply(Store.Get(read.Key));
+            case RangeDigestRequest digest:
+                return new RangeDigestReply(Store.DigestRange(digest.FromExclusive, digest.ToInclusive));
+            case RangeFetchRequest fetch:
+                return _replicator.Fetch(fetch);
+            case RangePushRequest push:
+                _replicator.Accept(push.Entries);
+                return AckReply.Instance;
+            case DescribeNodeRequest:
+                return new NodeStatusReply(Describe());
+            default:
+                return await Ring.HandleAsync(request, cancellationToken);
+        }
+    }
+
+    /// <summary>Stops all background work at once, as a crash would.</summary>
+    public void Dispose()
+    {
+        _antiEntropy?.Dispose();
+        Ring.Dispose();
+    }
+
+    private async Task<KvResult> RouteAsync(string key, NodeRequest request, CancellationToken cancellationToken)
+    {
+        LookupResult lookup;
+        try
+        {
+            lookup = await Ring.FindSuccessorAsync(NodeId.ForKey(key), cancellationToken);
+        }
+        catch (LookupTimeoutException exception)
+        {
+            return new KvResult(KvOutcome.LookupTimedOut, Problem: $"The node responsible for '{key}' could not be found in time: {exception.Message}");
+        }
+        catch (LookupFailedException exception)
+        {
+            return new KvResult(KvOutcome.Unavailable, Problem: $"The node responsible for '{key}' could not be reached: {exception.Message}");
+        }
+
+        // The responsible node coordinates; if it does not answer, the next node (its first replica, and its
+        // successor once the ring has noticed) takes over.
+        var tried = 0;
+        foreach (var coordinator in lookup.Successors)
+        {
+            if (tried++ == 2)
+            {
+                break;
+            }
+
+            if (coordinator.Id == Self.Id)
+            {
+                return await CoordinateLocallyAsync(request, cancellationToken);
+            }
+
+            try
+            {
+                return (await _transport.CallAsync(coordinator, (NodeRequest<ClientResultReply>)request, cancellationToken)).Result;
+            }
+            catch (NodeUnreachableException exception)
+            {
+                LogCoordinatorUnreachable(Self, coordinator, exception.Message);
+            }
+        }
+
+        return new KvResult(KvOutcome.Unavailable, Problem: $"The nodes responsible for '{key}' did not answer. Retry later.");
+    }
+
+    private Task<KvResult> CoordinateLocallyAsync(NodeRequest request, CancellationToken cancellationToken) => request switch
+    {
+        CoordinateReadRequest read => _coordinator.ReadAsync(read, cancellationToken),
+        CoordinateWriteRequest write => _coordinator.WriteAsync(write, cancellationToken),
+        _ => throw new ArgumentException($"{request.GetType().Name} is not a client operation.", nameof(request)),
+    };
+
+    private KvResult? CheckKey(string key)
+    {
+        var result = _keys.Validate(key);
+        return result.IsValid ? null : new KvResult(result.Failure == ValidationFailure.TooLarge ? KvOutcome.TooLarge : KvOutcome.Invalid, Problem: result.Message);
+    }
+
+    private KvResult? CheckValue(ReadOnlySpan<byte> utf8Json)
+    {
+        var result = _values.Validate(utf8Json);
+        return result.IsValid ? null : new KvResult(result.Failure == ValidationFailure.TooLarge ? KvOutcome.TooLarge : KvOutcome.Invalid, Problem: result.Message);
+    }
+
+    private KvResult? CheckQuorum(int? quorum, string kind)
+    {
+        var replicas = _options.Replication.ReplicaCount;
+        return quorum is { } q && (q < 1 || q > replicas)
+            ? new KvResult(KvOutcome.Invalid, Problem: $"The {kind} quorum must be between 1 and the replica count {replicas}; {q} was asked for.")
+            : null;
+    }
+
+    private void StartAntiEntropy()
+    {
+        var period = _options.Replication.AntiEntropyInterval;
+        _antiEntropy = new MaintenanceTimer(_time, _replicator.SynchronizeAsync, () => Jittered(period), OnAntiEntropyFailure);
+    }
+
+    private TimeSpan Jittered(TimeSpan period)
+    {
+        double draw;
+        lock (_random)
+        {
+            draw = _random.NextDouble();
+        }
+
+        return period * (0.5 + draw);
+    }
+
+    private void OnAntiEntropyFailure(Exception exception)
+    {
+        if (exception is not NodeUnreachableException)
+        {
+            LogAntiEntropyFailed(exception, Self);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Node {Node} could not hand its keys over before leaving: {Reason}")]
+    private partial void LogHandOverFailed(NodeInfo node, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Node {Node}: coordinator {Coordinator} did not answer: {Reason}")]
+    private partial void LogCoordinatorUnreachable(NodeInfo node, NodeInfo coordinator, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Node {Node}: an anti-entropy pass failed unexpectedly")]
+    private partial void LogAntiEntropyFailed(Exception exception, NodeInfo node);
+}

@@ -1,0 +1,235 @@
+using System.Text;
+using ChordKvs.Core;
+using ChordKvs.Core.Replication;
+using ChordKvs.Core.Simulation;
+
+namespace ChordKvs.Tests.Replication;
+
+/// <summary>Replicated reads and writes through every node of a cluster on the simulated network.</summary>
+public class ReplicatedStoreTests
+{
+    private static readonly TimeSpan SettleLimit = TimeSpan.FromMinutes(2);
+
+    private static SimulatedCluster StableCluster(int nodes, int seed, ChordKvsOptions? options = null)
+    {
+        var cluster = new SimulatedCluster(seed, options);
+        cluster.Start(nodes);
+        Assert.That(cluster.RunUntil(() => true, SettleLimit), Is.True, $"a {nodes}-node ring should form: {cluster.FindRingError()}");
+        return cluster;
+    }
+
+    private static string Text(KvResult result) => result.Value is null ? "<none>" : Encoding.UTF8.GetString(result.Value);
+
+    [Test]
+    public void A_value_written_through_one_node_reads_back_byte_identical_through_every_node()
+    {
+        var cluster = StableCluster(5, seed: 1);
+        const string Json = "{ \"name\" : \"Ada\",\n  \"tags\": [1, 2.50, true] }";
+
+        var written = cluster.Put(cluster.LiveNodes[0], "users/42", Json);
+
+        Assert.That(written.Outcome, Is.EqualTo(KvOutcome.Created), written.Problem);
+        foreach (var node in cluster.LiveNodes)
+        {
+            var read = cluster.Get(node, "users/42");
+            Assert.That(read.Outcome, Is.EqualTo(KvOutcome.Found), $"read through {node.Self}: {read.Problem}");
+            Assert.That(Text(read), Is.EqualTo(Json), "the JSON must come back exactly as written, whitespace included");
+            Assert.That(read.Version, Is.EqualTo(written.Version), "every node reports the version that was written");
+        }
+
+        Assert.That(cluster.CopiesOf("users/42"), Is.EqualTo(3), "N = 3 copies once the write is acknowledged by all");
+    }
+
+    [Test]
+    public void An_overwrite_replaces_the_value_everywhere_and_a_delete_removes_it_everywhere()
+    {
+        var cluster = StableCluster(5, seed: 2);
+        Assert.That(cluster.Put(cluster.LiveNodes[1], "k", "1").Outcome, Is.EqualTo(KvOutcome.Created));
+
+        var replaced = cluster.Put(cluster.LiveNodes[2], "k", "2");
+        Assert.That(replaced.Outcome, Is.EqualTo(KvOutcome.Replaced));
+        Assert.That(cluster.LiveNodes.Select(node => Text(cluster.Get(node, "k"))), Is.All.EqualTo("2"));
+
+        var deleted = cluster.Delete(cluster.LiveNodes[3], "k");
+        Assert.That(deleted.Outcome, Is.EqualTo(KvOutcome.Deleted));
+        Assert.That(cluster.LiveNodes.Select(node => cluster.Get(node, "k").Outcome), Is.All.EqualTo(KvOutcome.NotFound));
+        Assert.That(cluster.Delete(cluster.LiveNodes[4], "k").Outcome, Is.EqualTo(KvOutcome.NotFound), "deleting a deleted key finds nothing");
+    }
+
+    [Test]
+    public void Conditional_writes_change_nothing_when_their_condition_fails()
+    {
+        var cluster = StableCluster(4, seed: 3);
+        var node = cluster.LiveNodes[0];
+        var first = cluster.Put(node, "c", "\"first\"", new WriteConditions(IfAbsent: true));
+        Assert.That(first.Outcome, Is.EqualTo(KvOutcome.Created));
+
+        var again = cluster.Put(node, "c", "\"second\"", new WriteConditions(IfAbsent: true));
+        Assert.That(again.Outcome, Is.EqualTo(KvOutcome.PreconditionFailed), "create-only on an existing key");
+
+        var second = cluster.Put(node, "c", "\"second\"", new WriteConditions(IfMatch: first.Version));
+        Assert.That(second.Outcome, Is.EqualTo(KvOutcome.Replaced), "If-Match with the current version");
+
+        var stale = cluster.Put(node, "c", "\"third\"", new WriteConditions(IfMatch: first.Version));
+        Assert.That(stale.Outcome, Is.EqualTo(KvOutcome.PreconditionFailed), "If-Match with an older version");
+        Assert.That(stale.Version, Is.EqualTo(second.Version), "the failure reports the current version");
+
+        var staleDelete = cluster.Delete(node, "c", new WriteConditions(IfMatch: first.Version));
+        Assert.That(staleDelete.Outcome, Is.EqualTo(KvOutcome.PreconditionFailed));
+        Assert.That(Text(cluster.Get(cluster.LiveNodes[3], "c")), Is.EqualTo("\"second\""), "failed conditions changed nothing");
+        Assert.That(cluster.Put(node, "absent", "1", new WriteConditions(IfExists: true)).Outcome, Is.EqualTo(KvOutcome.PreconditionFailed), "If-Match: * on a missing key");
+    }
+
+    [TestCase("", "1", KvOutcome.Invalid)]
+    [TestCase("k", "{\"unclosed\": ", KvOutcome.Invalid)]
+    [TestCase("k", "1 2", KvOutcome.Invalid)]
+    [TestCase("k", "", KvOutcome.Invalid)]
+    public void Bad_input_is_refused_before_anything_is_stored(string key, string json, KvOutcome expected)
+    {
+        var cluster = StableCluster(3, seed: 4);
+        cluster.Put(cluster.LiveNodes[0], "k", "\"kept\"");
+
+        var result = cluster.Put(cluster.LiveNodes[1], key, json);
+
+        Assert.That(result.Outcome, Is.EqualTo(expected));
+        Assert.That(result.Problem, Is.Not.Null.And.Not.Empty, "the refusal explains itself");
+        Assert.That(Text(cluster.Get(cluster.LiveNodes[2], "k")), Is.EqualTo("\"kept\""), "the stored value is untouched");
+    }
+
+    [Test]
+    public void Oversized_keys_and_values_and_quorums_outside_one_to_n_are_refused()
+    {
+        var options = new ChordKvsOptions();
+        options.Limits.MaxValueBytes = 16;
+        options.Limits.MaxKeyBytes = 8;
+        var cluster = StableCluster(3, seed: 5, options);
+        var node = cluster.LiveNodes[0];
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(cluster.Put(node, "k", "\"" + new string('x', 40) + "\"").Outcome, Is.EqualTo(KvOutcome.TooLarge));
+            Assert.That(cluster.Put(node, "a-very-long-key", "1").Outcome, Is.EqualTo(KvOutcome.TooLarge));
+            Assert.That(cluster.Put(node, "k", "1", writeQuorum: 0).Outcome, Is.EqualTo(KvOutcome.Invalid));
+            Assert.That(cluster.Put(node, "k", "1", writeQuorum: 4).Outcome, Is.EqualTo(KvOutcome.Invalid));
+            Assert.That(cluster.Get(node, "k", readQuorum: 4).Outcome, Is.EqualTo(KvOutcome.Invalid));
+        });
+        Assert.That(cluster.LiveNodes.Sum(n => n.Store.LiveCount + n.Store.TombstoneCount), Is.Zero, "nothing was stored");
+    }
+
+    [Test]
+    public void With_one_replica_down_quorum_two_succeeds_and_quorum_three_reports_unavailable()
+    {
+        var cluster = StableCluster(6, seed: 6);
+        var replicas = cluster.ExpectedReplicasOf("q");
+        var client = cluster.LiveNodes.First(node => replicas.All(replica => replica.Id != node.Self.Id));
+        cluster.Crash(cluster.LiveNodes.First(node => node.Self.Id == replicas[2].Id));
+
+        var quorumTwo = cluster.Put(client, "q", "1", writeQuorum: 2);
+        var quorumThree = cluster.Put(client, "q", "2", writeQuorum: 3);
+        var read = cluster.Get(client, "q", readQuorum: 2);
+
+        Assert.That(quorumTwo.Outcome, Is.EqualTo(KvOutcome.Created), quorumTwo.Problem);
+        Assert.That(quorumThree.Outcome, Is.EqualTo(KvOutcome.Unavailable), "three replicas cannot acknowledge while one is down");
+        Assert.That(quorumThree.Acknowledged, Is.EqualTo(2));
+        Assert.That(quorumThree.Problem, Does.Contain("2 of the 3"));
+        Assert.That(read.Outcome, Is.EqualTo(KvOutcome.Found), "R = 2 is still reachable");
+        Assert.That(Text(read), Is.EqualTo("2"), "an unacknowledged write may still be read: it reached two replicas");
+    }
+
+    [Test]
+    public void A_single_node_accepts_writes_and_two_nodes_count_quorums_over_two_replicas()
+    {
+        var cluster = StableCluster(1, seed: 7);
+        var alone = cluster.Put(cluster.LiveNodes[0], "solo", "true");
+        Assert.That(alone.Outcome, Is.EqualTo(KvOutcome.Created), alone.Problem);
+        Assert.That(alone.Required, Is.EqualTo(1), "a lone node is the only replica there is");
+
+        cluster.Join();
+        Assert.That(cluster.RunUntil(() => cluster.CopiesOf("solo") == 2, SettleLimit), Is.True, "the joining node receives the key");
+        var pair = cluster.Put(cluster.LiveNodes[1], "pair", "1", writeQuorum: 3);
+        Assert.That(pair.Outcome, Is.EqualTo(KvOutcome.Created), "W = 3 counts over the two replicas that exist");
+        Assert.That(pair.Required, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void Keys_move_to_joining_nodes_and_every_key_ends_with_n_copies_on_its_replicas()
+    {
+        var cluster = StableCluster(5, seed: 8);
+        var keys = Enumerable.Range(0, 200).Select(i => $"key-{i}").ToList();
+        foreach (var key in keys)
+        {
+            Assert.That(cluster.Put(cluster.LiveNodes[cluster.Random.Next(5)], key, $"{{\"n\":{key.Length}}}").Succeeded, Is.True);
+        }
+
+        for (var i = 0; i < 5; i++)
+        {
+            cluster.Join();
+        }
+
+        var settled = cluster.RunUntil(() => cluster.AllReplicated(keys), SettleLimit);
+
+        Assert.That(settled, Is.True, $"every key should reach its 3 replicas; lacking: {string.Join(", ", cluster.UnderReplicated(keys).Take(5))}");
+        foreach (var key in keys)
+        {
+            Assert.That(cluster.Get(cluster.LiveNodes[9], key).Outcome, Is.EqualTo(KvOutcome.Found), key);
+        }
+    }
+
+    [Test]
+    public void A_graceful_leave_keeps_every_key_readable_with_n_copies()
+    {
+        var cluster = StableCluster(6, seed: 9);
+        var keys = Enumerable.Range(0, 100).Select(i => $"leave-{i}").ToList();
+        keys.ForEach(key => cluster.Put(cluster.LiveNodes[0], key, "1", writeQuorum: 3));
+
+        cluster.Leave(cluster.LiveNodes[2]);
+        cluster.Leave(cluster.LiveNodes[2]);
+
+        Assert.That(cluster.RunUntil(() => cluster.AllReplicated(keys), SettleLimit), Is.True,
+            $"lacking: {string.Join(", ", cluster.UnderReplicated(keys).Take(5))}");
+        Assert.That(keys.Select(key => cluster.Get(cluster.LiveNodes[0], key).Outcome), Is.All.EqualTo(KvOutcome.Found));
+    }
+
+    [Test]
+    public void After_a_crash_every_acknowledged_key_is_readable_and_copied_to_n_nodes_again()
+    {
+        var cluster = StableCluster(8, seed: 10);
+        var keys = Enumerable.Range(0, 200).Select(i => $"crash-{i}").ToList();
+        foreach (var key in keys)
+        {
+            Assert.That(cluster.Put(cluster.LiveNodes[cluster.Random.Next(8)], key, "\"v\"").Succeeded, Is.True);
+        }
+
+        cluster.Crash(cluster.LiveNodes[3]);
+
+        Assert.That(cluster.RunUntil(() => cluster.AllReplicated(keys), SettleLimit), Is.True,
+            $"lacking: {string.Join(", ", cluster.UnderReplicated(keys).Take(5))}");
+        Assert.That(keys.Select(key => cluster.Get(cluster.LiveNodes[0], key).Outcome), Is.All.EqualTo(KvOutcome.Found));
+    }
+
+    [Test]
+    public void A_deleted_key_stays_deleted_after_the_replicas_exchange_ranges()
+    {
+        var cluster = StableCluster(5, seed: 11);
+        cluster.Put(cluster.LiveNodes[0], "gone", "1", writeQuorum: 3);
+        cluster.Delete(cluster.LiveNodes[1], "gone", writeQuorum: 3);
+
+        cluster.Join();
+        cluster.Crash(cluster.LiveNodes[0]);
+        cluster.RunUntil(() => false, TimeSpan.FromSeconds(30));
+
+        Assert.That(cluster.LiveNodes.Select(node => cluster.Get(node, "gone").Outcome), Is.All.EqualTo(KvOutcome.NotFound), "no replica may bring the key back");
+    }
+
+    [Test]
+    public void The_ring_view_lists_every_node_with_its_key_counts()
+    {
+        var cluster = StableCluster(4, seed: 12);
+        cluster.Put(cluster.LiveNodes[0], "a", "1", writeQuorum: 3);
+
+        var ring = cluster.Run(() => cluster.LiveNodes[1].DescribeRingAsync());
+
+        Assert.That(ring.Select(status => status.Node.Id), Is.EquivalentTo(cluster.LiveNodes.Select(node => node.Self.Id)));
+        Assert.That(ring.Sum(status => status.LiveKeys), Is.EqualTo(3), "three replicas of the one key");
+    }
+}
