@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using ChordKvs.Core.Storage;
 
 namespace ChordKvs.Core.Replication;
@@ -9,8 +10,15 @@ namespace ChordKvs.Core.Replication;
 /// <param name="Acknowledged">How many replicas answered (writes: stored it; reads: replied).</param>
 /// <param name="Required">How many replicas the quorum needed.</param>
 /// <param name="Problem">For failures, a sentence a person can act on; null on success.</param>
-public sealed record KvResult(KvOutcome Outcome, EntryVersion? Version = null, byte[]? Value = null, int Acknowledged = 0, int Required = 0, string? Problem = null)
+public sealed record KvResult(
+    KvOutcome Outcome,
+    EntryVersion? Version = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] byte[]? Value = null,
+    int Acknowledged = 0,
+    int Required = 0,
+    string? Problem = null)
 {
     /// <summary>Whether the operation did what was asked (found, created, replaced, deleted).</summary>
+    [JsonIgnore]
     public bool Succeeded => Outcome is KvOutcome.Found or KvOutcome.Created or KvOutcome.Replaced or KvOutcome.Deleted;
 }

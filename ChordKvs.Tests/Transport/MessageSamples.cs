@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
 using System.Reflection;
 using System.Text.Json.Serialization;
+using ChordKvs.Core.Replication;
 using ChordKvs.Core.Ring;
+using ChordKvs.Core.Storage;
 using ChordKvs.Core.Transport;
 
 namespace ChordKvs.Tests.Transport;
@@ -18,6 +20,10 @@ public static class MessageSamples
     private static readonly NodeInfo B = new(new NodeId(0xfedc_ba98_7654_3210UL), "http://127.0.0.1:7002");
     private static readonly NodeInfo C = new(NodeId.Zero, "http://10.0.0.3:7003");
     private static readonly NodeInfo D = new(NodeId.MaxValue, "http://node-d.example:7004");
+    private static readonly EntryVersion V1 = new(new HybridTimestamp(1_767_225_600_000, 3), A.Id);
+    private static readonly EntryVersion V2 = new(new HybridTimestamp(1_767_225_600_001, 0), B.Id);
+    private static readonly StoredEntry LiveEntry = StoredEntry.Live("users/42 ✓", "{\"name\": \"Ada\"}"u8.ToArray(), V1);
+    private static readonly StoredEntry Tombstone = StoredEntry.Tombstone("gone", V2, new DateTimeOffset(2026, 1, 1, 1, 0, 0, TimeSpan.Zero));
 
     /// <summary>A named request and the reply its handler gives.</summary>
     public sealed record Sample(string Name, NodeRequest Request, NodeReply Reply)
@@ -37,6 +43,19 @@ public static class MessageSamples
         new("predecessor leaving without new predecessor", new PredecessorLeavingRequest(A, null), AckReply.Instance),
         new("predecessor leaving with new predecessor", new PredecessorLeavingRequest(A, D), AckReply.Instance),
         new("successor leaving", new SuccessorLeavingRequest(B, [C, D]), AckReply.Instance),
+        new("coordinate read found", new CoordinateReadRequest("users/42 ✓", 2), new ClientResultReply(new KvResult(KvOutcome.Found, V1, "[1,2]"u8.ToArray(), 2, 2))),
+        new("coordinate read default quorum, not found", new CoordinateReadRequest("k", null), new ClientResultReply(new KvResult(KvOutcome.NotFound, Problem: "Key 'k' has no value."))),
+        new("coordinate conditional write", new CoordinateWriteRequest("k", "true"u8.ToArray(), new WriteConditions(IfMatch: V2, IfExists: true), 3), new ClientResultReply(new KvResult(KvOutcome.Replaced, V1, null, 3, 3))),
+        new("coordinate delete", new CoordinateWriteRequest("k", null, new WriteConditions(IfAbsent: true), null), new ClientResultReply(new KvResult(KvOutcome.Unavailable, null, null, 1, 2, "Only 1 of the 2 replicas needed acknowledged the write."))),
+        new("replica write of a value", new ReplicaWriteRequest(LiveEntry), AckReply.Instance),
+        new("replica write of a tombstone", new ReplicaWriteRequest(Tombstone), AckReply.Instance),
+        new("replica read found", new ReplicaReadRequest("users/42 ✓"), new ReplicaReadReply(LiveEntry)),
+        new("replica read absent", new ReplicaReadRequest("none"), new ReplicaReadReply(null)),
+        new("range digest", new RangeDigestRequest(D.Id, A.Id), new RangeDigestReply(new RangeDigest(ulong.MaxValue, 12))),
+        new("range fetch", new RangeFetchRequest(C.Id, C.Id, 512), new RangeEntriesReply([LiveEntry, Tombstone], true)),
+        new("range fetch, last batch", new RangeFetchRequest(A.Id, B.Id, 1), new RangeEntriesReply(ImmutableArray<StoredEntry>.Empty, false)),
+        new("range push", new RangePushRequest([Tombstone, LiveEntry]), AckReply.Instance),
+        new("describe node", new DescribeNodeRequest(), new NodeStatusReply(new NodeStatus(A, ChordNodeStatus.Member, D, [B, C], [B, D], 10, 2, 4096))),
     ];
 
     /// <summary>The samples as NUnit cases named after them.</summary>

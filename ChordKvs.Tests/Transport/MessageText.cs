@@ -34,6 +34,13 @@ internal static class MessageText
             case NodeId id:
                 text.Append(id.ToString());
                 return;
+            case DateTimeOffset moment:
+                // Its properties lead back to DateTimeOffset values (Date, UtcDateTime ...) without end.
+                text.Append(moment.ToString("O", CultureInfo.InvariantCulture));
+                return;
+            case byte[] bytes:
+                text.Append(Convert.ToHexString(bytes));
+                return;
             case IFormattable formattable when value.GetType().IsPrimitive || value.GetType().IsEnum:
                 text.Append(formattable.ToString(null, CultureInfo.InvariantCulture));
                 return;
