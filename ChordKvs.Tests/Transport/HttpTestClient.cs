@@ -1,0 +1,21 @@
+using ChordKvs.Core.Transport;
+using ChordKvs.Transport.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChordKvs.Tests.Transport;
+
+/// <summary>The sending side of the HTTP transport, configured as a node would configure it.</summary>
+internal static class HttpTestClient
+{
+    /// <summary>A service provider holding an <see cref="HttpNodeTransport"/> with the given options.</summary>
+    public static ServiceProvider Create(Action<HttpTransportOptions>? configure = null, Action<IServiceCollection>? configureServices = null)
+    {
+        var services = new ServiceCollection();
+        configureServices?.Invoke(services);
+        services.AddChordKvsHttpTransport(configure);
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    /// <summary>The transport held by <paramref name="provider"/>.</summary>
+    public static INodeTransport Transport(this IServiceProvider provider) => provider.GetRequiredService<INodeTransport>();
+}

@@ -1,0 +1,64 @@
+using ChordKvs.Core.Ring;
+using ChordKvs.Core.Transport;
+using ChordKvs.Transport.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChordKvs.Tests.Transport;
+
+/// <summary>
+/// The transport contract over real HTTP: every node is its own Kestrel server on a loopback port, and every
+/// call carries the cluster secret, so the guarded path is the one under test.
+/// </summary>
+public sealed class HttpTransportContractTests : TransportContractTests
+{
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan TotalTimeout = TimeSpan.FromSeconds(3);
+
+    private readonly List<KestrelTestHost> hosts = [];
+    private readonly Dictionary<NodeInfo, KestrelTestHost> hostOf = [];
+    private ServiceProvider? client;
+
+    protected override TimeSpan FailureDeadline => TotalTimeout + TimeSpan.FromSeconds(5);
+
+    private static void Configure(HttpTransportOptions options)
+    {
+        options.ClusterSecret = "contract-tests-secret";
+        options.AttemptTimeout = AttemptTimeout;
+        options.TotalTimeout = TotalTimeout;
+    }
+
+    protected override async Task<IReadOnlyList<NodeInfo>> StartNodesAsync(IReadOnlyList<INodeRequestHandler> handlers)
+    {
+        var nodes = new List<NodeInfo>();
+        foreach (var handler in handlers)
+        {
+            var host = await KestrelTestHost.StartAsync(Configure);
+            hosts.Add(host);
+            var node = host.AddNode(handler);
+            hostOf[node] = host;
+            nodes.Add(node);
+        }
+
+        return nodes;
+    }
+
+    protected override INodeTransport TransportFor(NodeInfo sender) => (client ??= HttpTestClient.Create(Configure)).Transport();
+
+    protected override Task StopNodeAsync(NodeInfo node) => hostOf[node].StopAsync();
+
+    protected override async Task StopAllNodesAsync()
+    {
+        foreach (var host in hosts)
+        {
+            await host.DisposeAsync();
+        }
+
+        hosts.Clear();
+        hostOf.Clear();
+        if (client is not null)
+        {
+            await client.DisposeAsync();
+            client = null;
+        }
+    }
+}

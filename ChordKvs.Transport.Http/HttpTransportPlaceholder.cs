@@ -1,1 +1,0 @@
-namespace ChordKvs.Transport.Http;

@@ -1,0 +1,46 @@
+using ChordKvs.Core.Transport;
+using ChordKvs.Transport.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the node-to-node endpoints of ChordKvs.</summary>
+public static class InternalEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps the internal API under <see cref="ChordKvsInternalApi.PathPrefix"/>:
+    /// <c>POST /internal/v1/nodes/{nodeId}/rpc</c> answers a <see cref="NodeRequest"/> with the
+    /// <see cref="NodeReply"/> of the node registered under <c>nodeId</c> in <see cref="LocalNodeRegistry"/>.
+    /// </summary>
+    /// <remarks>
+    /// Requires <c>AddChordKvsHttpTransport</c> on the service collection. When
+    /// <see cref="HttpTransportOptions.ClusterSecret"/> is set, every endpoint of the returned group answers 401
+    /// to requests without it, including endpoints mapped on the group later.
+    /// </remarks>
+    /// <returns>The internal route group, for adding further internal endpoints.</returns>
+    public static RouteGroupBuilder MapChordKvsInternal(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var services = endpoints.ServiceProvider;
+        var options = services.GetRequiredService<IOptions<HttpTransportOptions>>().Value;
+        var rpc = new NodeRpcEndpoint(
+            services.GetRequiredService<LocalNodeRegistry>(),
+            services.GetRequiredService<NodeMessageSerializer>(),
+            services.GetRequiredService<ILogger<NodeRpcEndpoint>>());
+
+        var group = endpoints.MapGroup(ChordKvsInternalApi.PathPrefix);
+        if (options.HasClusterSecret)
+        {
+            group.AddEndpointFilter(new ClusterSecretEndpointFilter(new ClusterSecret(options.ClusterSecret!)));
+        }
+
+        group.MapPost("/nodes/{nodeId}/rpc", rpc.HandleAsync)
+            .WithName("ChordKvsNodeRpc")
+            .ExcludeFromDescription();
+        return group;
+    }
+}
