@@ -27,11 +27,10 @@ public sealed class HttpNodeTransport : INodeTransport
     /// <summary>The name of the <see cref="HttpClient"/> this transport asks the factory for.</summary>
     public const string HttpClientName = "ChordKvs.NodeTransport";
 
-    private static readonly MediaTypeHeaderValue JsonContentType = new(NodeMessageSerializer.MediaType);
-
     private readonly IHttpClientFactory clientFactory;
     private readonly NodeMessageSerializer serializer;
     private readonly HttpTransportOptions options;
+    private HttpClient? client;
 
     /// <summary>Creates the transport over the factory's <see cref="HttpClientName"/> client.</summary>
     public HttpNodeTransport(IHttpClientFactory clientFactory, IOptions<HttpTransportOptions> options)
@@ -56,7 +55,7 @@ public sealed class HttpNodeTransport : INodeTransport
         var uri = RpcUri(target);
         using var message = new HttpRequestMessage(HttpMethod.Post, uri)
         {
-            Content = new ByteArrayContent(serializer.SerializeRequest(request)) { Headers = { ContentType = JsonContentType } },
+            Content = new ByteArrayContent(serializer.SerializeRequest(request)) { Headers = { ContentType = new MediaTypeHeaderValue(NodeMessageSerializer.MediaType) } },
         };
         message.Options.Set(NodeRpcResilience.IsIdempotentKey, request.IsIdempotent);
         if (options.HasClusterSecret)
@@ -68,7 +67,7 @@ public sealed class HttpNodeTransport : INodeTransport
         try
         {
             // Buffer the reply inside the call so that HttpClient.Timeout also bounds a peer that stalls mid-body.
-            response = await clientFactory.CreateClient(HttpClientName).SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            response = await Client.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -98,6 +97,13 @@ public sealed class HttpNodeTransport : INodeTransport
             }
         }
     }
+
+    /// <summary>
+    /// The factory's client, created once: AddChordKvsHttpTransport gives its handler an infinite lifetime
+    /// (the pooled connections are renewed by <see cref="HttpTransportOptions.PooledConnectionLifetime"/>
+    /// instead), so keeping it is safe and spares every call the factory's per-client setup.
+    /// </summary>
+    private HttpClient Client => client ??= clientFactory.CreateClient(HttpClientName);
 
     private static Uri RpcUri(NodeInfo target)
     {

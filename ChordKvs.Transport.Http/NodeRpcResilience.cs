@@ -68,7 +68,4 @@ internal static class NodeRpcResilience
         context.GetRequestMessage() is { } request
         && request.Options.TryGetValue(IsIdempotentKey, out var idempotent)
         && idempotent;
-
-    /// <summary>Whether an exception is the pipeline refusing a call because the peer's circuit is open.</summary>
-    public static bool IsOpenCircuit(Exception exception) => exception is BrokenCircuitException;
 }

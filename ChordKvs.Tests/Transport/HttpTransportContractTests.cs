@@ -11,8 +11,10 @@ namespace ChordKvs.Tests.Transport;
 /// </summary>
 public sealed class HttpTransportContractTests : TransportContractTests
 {
-    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan TotalTimeout = TimeSpan.FromSeconds(3);
+    // Longer than the defaults so that a slow first request on a loaded machine is not taken for a dead node;
+    // a stopped node still fails at once, because its port refuses the connection.
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan TotalTimeout = TimeSpan.FromSeconds(6);
 
     private readonly List<KestrelTestHost> hosts = [];
     private readonly Dictionary<NodeInfo, KestrelTestHost> hostOf = [];

@@ -31,17 +31,24 @@ internal sealed class ScriptedHandler(Func<int, NodeRequest, CancellationToken, 
     public static ScriptedHandler FailingFirst(NodeReply reply) =>
         new((call, _, _) => call == 1 ? Task.FromException<NodeReply>(new InvalidOperationException("Scripted failure of the first call.")) : Task.FromResult(reply));
 
-    /// <summary>Never answers the first request (it waits until the caller gives up) and answers later ones with <paramref name="reply"/>.</summary>
-    public static ScriptedHandler StallingFirst(NodeReply reply) =>
-        new(async (call, _, cancellationToken) =>
+    /// <summary>
+    /// Never answers the first <typeparamref name="TRequest"/> (it waits until the caller gives up) and answers
+    /// every other request with <paramref name="reply"/>, so a test can warm the transport up with other requests.
+    /// </summary>
+    public static ScriptedHandler StallingFirst<TRequest>(NodeReply reply)
+        where TRequest : NodeRequest
+    {
+        var stalled = 0;
+        return new(async (_, request, cancellationToken) =>
         {
-            if (call == 1)
+            if (request is TRequest && Interlocked.Exchange(ref stalled, 1) == 0)
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken);
             }
 
             return reply;
         });
+    }
 
     public Task<NodeReply> HandleAsync(NodeRequest request, CancellationToken cancellationToken = default)
     {
