@@ -1,3 +1,2 @@
-// The chordkvs executable; its subcommands arrive with the node host.
-Console.WriteLine("chordkvs: subcommands are not implemented yet.");
-return 1;
+// The chordkvs executable: every command lives in its own class; this only connects the console.
+return await ChordKvs.Host.ChordKvsCli.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,61 @@
+using ChordKvs.Transport.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ChordKvs.Host;
+
+/// <summary>
+/// Builds the web application of one node, the same way for <c>chordkvs node</c>, <c>chordkvs demo</c> and the
+/// integration tests, so that what is tested is what runs.
+/// </summary>
+/// <remarks>
+/// Configuration, later sources winning: <c>appsettings.json</c> next to the executable, then environment
+/// variables starting with <c>CHORDKVS_</c> (prefix removed, <c>__</c> for <c>:</c>), then the settings given
+/// here (the command line). Node settings are read from the root (<c>ListenAddress</c>, <c>JoinUrl</c>,
+/// <c>Node:Replication:ReplicaCount</c>, …), transport settings from <c>Transport</c>. The host's other default
+/// sources (unprefixed environment variables, ASPNETCORE_URLS) are deliberately not read: the listen address
+/// is the node's own setting.
+/// </remarks>
+internal static class NodeApplication
+{
+    /// <summary>The prefix of the environment variables a node reads.</summary>
+    public const string EnvironmentPrefix = "CHORDKVS_";
+
+    /// <summary>Builds a node's application; start it with <c>StartAsync</c>.</summary>
+    /// <param name="settings">Configuration keys that override every other source.</param>
+    /// <param name="readEnvironment">Whether to read appsettings.json and <c>CHORDKVS_*</c> variables (tests turn this off).</param>
+    /// <param name="configureLogging">Adjusts logging after configuration has been applied.</param>
+    /// <param name="handleSignals">Whether Ctrl-C and SIGTERM stop the application; false when its owner stops it.</param>
+    public static WebApplication Build(IReadOnlyDictionary<string, string?> settings, bool readEnvironment = true, Action<ILoggingBuilder>? configureLogging = null, bool handleSignals = true)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.Sources.Clear();
+        if (readEnvironment)
+        {
+            builder.Configuration
+                .AddJsonFile("appsettings.json", optional: true, reloadOnChange: false)
+                .AddEnvironmentVariables(EnvironmentPrefix);
+        }
+
+        builder.Configuration.AddInMemoryCollection(settings);
+        configureLogging?.Invoke(builder.Logging);
+
+        builder.Services.AddOptions<ChordKvsNodeOptions>().Bind(builder.Configuration);
+        builder.Services.AddOptions<HttpTransportOptions>().Bind(builder.Configuration.GetSection("Transport"));
+        builder.Services.AddChordKvs();
+        if (!handleSignals)
+        {
+            builder.Services.AddSingleton<IHostLifetime, DetachedLifetime>();
+        }
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapChordKvs();
+        return app;
+    }
+}

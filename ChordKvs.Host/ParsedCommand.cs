@@ -1,0 +1,20 @@
+namespace ChordKvs.Host;
+
+/// <summary>What the command line asks <c>chordkvs</c> to do.</summary>
+internal abstract record ParsedCommand
+{
+    /// <summary>Print usage: of the tool (<see cref="Command"/> null) or of one command.</summary>
+    public sealed record Help(string? Command) : ParsedCommand;
+
+    /// <summary>Run one node; <see cref="Settings"/> are configuration keys that override appsettings.json and the environment.</summary>
+    public sealed record Node(IReadOnlyDictionary<string, string?> Settings) : ParsedCommand;
+
+    /// <summary>Run a local cluster of <see cref="Nodes"/> nodes on consecutive ports from <see cref="BasePort"/> (0: any free ports).</summary>
+    public sealed record Demo(int Nodes, int BasePort) : ParsedCommand;
+
+    /// <summary>A command that is planned but not built yet.</summary>
+    public sealed record NotYetAvailable(string Command) : ParsedCommand;
+
+    /// <summary>The command line is wrong; <see cref="Command"/> names the command whose usage to show, if known.</summary>
+    public sealed record Error(string Message, string? Command) : ParsedCommand;
+}

@@ -1,0 +1,72 @@
+namespace ChordKvs.Host;
+
+/// <summary>The usage texts <c>chordkvs --help</c> and <c>chordkvs &lt;command&gt; --help</c> print.</summary>
+internal static class Usage
+{
+    public const string Tool = """
+        chordkvs: a distributed in-memory JSON key-value store on a Chord ring.
+
+        Usage: chordkvs <command> [options]
+
+        Commands:
+          node       Run one node (create a ring, or join one with --join).
+          demo       Run a local cluster of several nodes in this process and print curl examples.
+          simulate   Run the Chord simulator on the in-memory network (not yet available).
+          bench      Generate load against a running cluster (not yet available).
+
+        Run 'chordkvs <command> --help' for the options of a command.
+        """;
+
+    public const string Node = """
+        Usage: chordkvs node --listen HOST:PORT [--join URL] [--replicas N] [--secret S] [--advertise URL] [--seed N]
+
+        Runs one node. Without --join it starts a new ring; with --join it joins the ring of the node at URL,
+        retrying until that node answers. Ctrl-C (or SIGTERM) makes the node hand its keys over and leave.
+
+        Options:
+          --listen HOST:PORT   Where to listen: an IP address, localhost, or 0.0.0.0 for every interface; port 0 picks one.
+          --join URL           Base URL of any node of an existing ring, such as http://10.0.0.4:7000.
+          --replicas N         Copies of each key (default 3). Use the same value on every node.
+          --secret S           Cluster secret guarding node-to-node calls; every node needs the same one.
+          --advertise URL      URL other nodes reach this one at (required when listening on 0.0.0.0).
+          --seed N             Seed of the node's random choices, to repeat a run.
+
+        Settings also come from appsettings.json next to the executable and from CHORDKVS_* environment
+        variables (CHORDKVS_LISTENADDRESS, CHORDKVS_JOINURL, CHORDKVS_CLUSTERSECRET,
+        CHORDKVS_NODE__REPLICATION__REPLICACOUNT, ...); options on the command line win.
+        """;
+
+    public const string Demo = """
+        Usage: chordkvs demo [--nodes N] [--base-port P]
+
+        Starts N nodes (default 3) on 127.0.0.1, ports P, P+1, ... (default 7000; 0 picks free ports), in this
+        process, waits until they form one ring, then prints each node's URL and curl lines to try.
+        Ctrl-C makes every node leave the ring gracefully.
+
+        Options:
+          --nodes N        How many nodes to start, 1 to 32.
+          --base-port P    The first node's port.
+        """;
+
+    public const string Simulate = """
+        Usage: chordkvs simulate
+
+        The Chord simulator on the in-memory network is not yet available.
+        """;
+
+    public const string Bench = """
+        Usage: chordkvs bench
+
+        The load generator is not yet available.
+        """;
+
+    /// <summary>The usage of <paramref name="command"/>, or of the tool when it is null or unknown.</summary>
+    public static string For(string? command) => command switch
+    {
+        "node" => Node,
+        "demo" => Demo,
+        "simulate" => Simulate,
+        "bench" => Bench,
+        _ => Tool,
+    };
+}

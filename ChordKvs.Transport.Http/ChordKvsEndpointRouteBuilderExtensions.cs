@@ -1,0 +1,56 @@
+using ChordKvs.Transport.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the endpoints of a ChordKvs node.</summary>
+public static class ChordKvsEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps everything a node serves: the client API (<see cref="MapChordKvsClientApi"/>) and the node-to-node
+    /// RPC endpoint (<c>MapChordKvsInternal</c>). Requires <c>AddChordKvs</c> on the service collection.
+    /// </summary>
+    /// <returns>The client API's route group, for conventions such as authorization or rate limiting.</returns>
+    public static RouteGroupBuilder MapChordKvs(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapChordKvsInternal();
+        return endpoints.MapChordKvsClientApi();
+    }
+
+    /// <summary>
+    /// Maps the client API: <c>GET</c>, <c>PUT</c> and <c>DELETE /kv/{key}</c>, <c>GET /cluster</c> and
+    /// <c>GET /cluster/nodes</c>. Every error is answered as <c>application/problem+json</c> (RFC 9457).
+    /// </summary>
+    /// <remarks>
+    /// The key is everything after <c>/kv/</c> in the request target as the client sent it, percent-decoded as
+    /// UTF-8, so it may contain <c>/</c> both literally and as <c>%2F</c>.
+    /// </remarks>
+    /// <returns>The client API's route group.</returns>
+    public static RouteGroupBuilder MapChordKvsClientApi(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var services = endpoints.ServiceProvider;
+        var service = services.GetRequiredService<ChordKvsNodeService>();
+        var options = services.GetRequiredService<IOptions<ChordKvsNodeOptions>>().Value;
+        var kv = new KvEndpoints(service, options, services.GetRequiredService<ILoggerFactory>().CreateLogger<KvEndpoints>());
+        var cluster = new ClusterEndpoints(service, options);
+
+        var api = endpoints.MapGroup(string.Empty);
+        var keys = api.MapGroup(KvEndpoints.Prefix);
+
+        // The route only selects the handler; the key itself is read from the raw target (see RawTargetKey).
+        keys.MapGet("/{**key}", kv.GetAsync).WithName("ChordKvsGet");
+        keys.MapPut("/{**key}", kv.PutAsync).WithName("ChordKvsPut");
+        keys.MapDelete("/{**key}", kv.DeleteAsync).WithName("ChordKvsDelete");
+
+        var ring = api.MapGroup(ClusterEndpoints.Prefix);
+        ring.MapGet("/", cluster.Describe).WithName("ChordKvsCluster");
+        ring.MapGet("/nodes", cluster.DescribeRingAsync).WithName("ChordKvsClusterNodes");
+        return api;
+    }
+}

@@ -1,0 +1,289 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using ChordKvs.Core;
+using ChordKvs.Core.Replication;
+using ChordKvs.Core.Ring;
+using ChordKvs.Core.Storage;
+using ChordKvs.Core.Transport;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
+
+namespace ChordKvs.Transport.Http;
+
+/// <summary>
+/// <c>GET</c>, <c>PUT</c> and <c>DELETE /kv/{key}</c>: checks the request at the edge, hands it to the local
+/// <see cref="ChordKvsNode"/> (which routes it to the key's replicas) and turns the <see cref="KvResult"/> into
+/// an HTTP answer.
+/// </summary>
+/// <remarks>
+/// Everything the client can get wrong is checked here, before the ring is involved, in the order a client
+/// would fix it: the key, the quorum parameter, the body's size and syntax, then the precondition headers.
+/// A rejected request therefore never reaches a replica and never changes stored data, and every rejection is
+/// a 4xx; 5xx answers are reserved for the ring (503, 504).
+/// </remarks>
+internal sealed class KvEndpoints
+{
+    /// <summary>The path prefix of the key-value API.</summary>
+    public const string Prefix = "/kv";
+
+    private const string JsonMediaType = "application/json";
+
+    private readonly ChordKvsNodeService service;
+    private readonly ChordKvsNodeOptions options;
+    private readonly KeyValidator keyValidator;
+    private readonly JsonValueValidator valueValidator;
+    private readonly ILogger logger;
+
+    public KvEndpoints(ChordKvsNodeService service, ChordKvsNodeOptions options, ILogger logger)
+    {
+        this.service = service;
+        this.options = options;
+        this.logger = logger;
+        keyValidator = new KeyValidator(options.Node.Limits);
+        valueValidator = new JsonValueValidator(options.Node.Limits);
+    }
+
+    private int ReplicaCount => options.Node.Replication.ReplicaCount;
+
+    /// <summary><c>GET /kv/{key}[?r=R]</c>: 200 with the value as written and its <c>ETag</c>, 304 when <c>If-None-Match</c> matches, 404 when absent.</summary>
+    public async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!TryReadKey(context, out var key, out var problem) || !TryReadQuorum(context.Request, "r", out var readQuorum, out problem))
+        {
+            return problem;
+        }
+
+        var ifNoneMatch = PreconditionHeaders.ParseRead(context.Request.Headers.IfNoneMatch);
+        if (ifNoneMatch.Error is { } headerError)
+        {
+            return ClientProblems.BadRequest("Invalid If-None-Match header", headerError, key);
+        }
+
+        if (!TryGetMember(context, key, out var node, out problem))
+        {
+            return problem;
+        }
+
+        var result = await CallAsync(key, () => node.GetAsync(key, readQuorum, cancellationToken));
+        if (result.Outcome != KvOutcome.Found)
+        {
+            return Failure(context, result, key, hasValue: false);
+        }
+
+        var version = result.Version ?? throw new InvalidOperationException($"The node found key '{key}' without a version.");
+        context.Response.Headers[HeaderNames.ETag] = version.ToETag();
+        if (ifNoneMatch.Matches(version))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        var value = result.Value ?? throw new InvalidOperationException($"The node found key '{key}' without a value.");
+        return TypedResults.Bytes(value, JsonMediaType);
+    }
+
+    /// <summary><c>PUT /kv/{key}[?w=W]</c> with a JSON body: 201 when created, 204 when replaced, each with the new <c>ETag</c>.</summary>
+    public async Task<Results<Created, NoContent, ProblemHttpResult>> PutAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!TryReadKey(context, out var key, out var problem) || !TryReadQuorum(context.Request, "w", out var writeQuorum, out problem))
+        {
+            return problem;
+        }
+
+        var maxBytes = options.Node.Limits.MaxValueBytes;
+        var body = await BoundedBodyReader.ReadAsync(context.Request, maxBytes, cancellationToken);
+        if (body.TooLarge)
+        {
+            return ClientProblems.Create(StatusCodes.Status413PayloadTooLarge, "Value too large",
+                Invariant($"The body has {(context.Request.ContentLength is null ? "more than " : string.Empty)}{(context.Request.ContentLength ?? maxBytes)} bytes; the limit for a value is {maxBytes} bytes."), key);
+        }
+
+        if (body.Body is not { } value)
+        {
+            return ClientProblems.Create(body.MalformedStatus, "Unreadable body", $"The request body could not be read: {body.MalformedReason}", key);
+        }
+
+        var validation = valueValidator.Validate(value);
+        if (!validation.IsValid)
+        {
+            return validation.Failure == ValidationFailure.TooLarge
+                ? ClientProblems.Create(StatusCodes.Status413PayloadTooLarge, "Value too large", validation.Message, key)
+                : ClientProblems.BadRequest("Invalid JSON value", validation.Message, key);
+        }
+
+        var conditions = PreconditionHeaders.ParseWrite(context.Request.Headers.IfMatch, context.Request.Headers.IfNoneMatch, allowIfNoneMatch: true);
+        if (conditions.Error is { } headerError)
+        {
+            return ClientProblems.BadRequest("Invalid precondition header", headerError, key);
+        }
+
+        if (conditions.NeverMet)
+        {
+            return NeverMet(key);
+        }
+
+        if (!TryGetMember(context, key, out var node, out problem))
+        {
+            return problem;
+        }
+
+        var result = await CallAsync(key, () => node.PutAsync(key, value, conditions.Conditions, writeQuorum, cancellationToken));
+        switch (result.Outcome)
+        {
+            case KvOutcome.Created:
+                SetETag(context, result);
+                return TypedResults.Created(RawTargetKey.PathOf(RawTarget(context)).ToString());
+            case KvOutcome.Replaced:
+                SetETag(context, result);
+                return TypedResults.NoContent();
+            default:
+                return Failure(context, result, key, hasValue: true);
+        }
+    }
+
+    /// <summary><c>DELETE /kv/{key}[?w=W]</c>: 204 when a value was deleted, 404 when there was none.</summary>
+    public async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!TryReadKey(context, out var key, out var problem) || !TryReadQuorum(context.Request, "w", out var writeQuorum, out problem))
+        {
+            return problem;
+        }
+
+        var conditions = PreconditionHeaders.ParseWrite(context.Request.Headers.IfMatch, context.Request.Headers.IfNoneMatch, allowIfNoneMatch: false);
+        if (conditions.Error is { } headerError)
+        {
+            return ClientProblems.BadRequest("Invalid precondition header", headerError, key);
+        }
+
+        if (conditions.NeverMet)
+        {
+            return NeverMet(key);
+        }
+
+        if (!TryGetMember(context, key, out var node, out problem))
+        {
+            return problem;
+        }
+
+        var result = await CallAsync(key, () => node.DeleteAsync(key, conditions.Conditions, writeQuorum, cancellationToken));
+        return result.Outcome == KvOutcome.Deleted
+            ? TypedResults.NoContent()
+            : Failure(context, result, key, hasValue: false);
+    }
+
+    private bool TryReadKey(HttpContext context, out string key, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    {
+        if (!RawTargetKey.TryParse(RawTarget(context), context.Request.PathBase.Value + Prefix + "/", out key, out var error))
+        {
+            problem = ClientProblems.BadRequest("Invalid key", error);
+            return false;
+        }
+
+        var validation = keyValidator.Validate(key);
+        if (!validation.IsValid)
+        {
+            // A key over the limit is a 400, not a 414: the URI is within what the server reads (its own request-line
+            // limit answers 414 before this runs); it is the key as an argument that is too long.
+            problem = ClientProblems.BadRequest(
+                validation.Failure switch
+                {
+                    ValidationFailure.Empty => "Missing key",
+                    ValidationFailure.TooLarge => "Key too long",
+                    _ => "Invalid key",
+                },
+                validation.Failure == ValidationFailure.Empty
+                    ? "The path names no key; put the percent-encoded key after /kv/, as in /kv/users%2F42."
+                    : validation.Message);
+            return false;
+        }
+
+        problem = null;
+        return true;
+    }
+
+    private bool TryReadQuorum(HttpRequest request, string name, out int? quorum, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    {
+        quorum = null;
+        problem = null;
+        if (!request.Query.TryGetValue(name, out var values))
+        {
+            return true;
+        }
+
+        var meaning = name == "w" ? "replicas that must store the write before it is acknowledged" : "replicas the read consults";
+        if (values.Count != 1 || !int.TryParse(values[0], NumberStyles.None, CultureInfo.InvariantCulture, out var parsed)
+            || parsed < 1 || parsed > ReplicaCount)
+        {
+            problem = ClientProblems.BadRequest(
+                Invariant($"Invalid ?{name}= parameter"),
+                Invariant($"?{name}= is the number of {meaning}: one whole number from 1 to the replica count {ReplicaCount}; got '{string.Join(',', values.ToArray())}'."));
+            return false;
+        }
+
+        quorum = parsed;
+        return true;
+    }
+
+    private bool TryGetMember(HttpContext context, string key, [NotNullWhen(true)] out ChordKvsNode? node, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    {
+        if (service.TryGetMember(out node, out var reason))
+        {
+            problem = null;
+            return true;
+        }
+
+        problem = ClientProblems.Unavailable(context, options.RetryAfter, "Node not ready", reason, key);
+        return false;
+    }
+
+    private ProblemHttpResult Failure(HttpContext context, KvResult result, string key, bool hasValue)
+    {
+        Log.ClientRequestUnserved(logger, key, result.Outcome, result.Problem);
+        return ClientProblems.ForFailure(context, result, key, options.RetryAfter, hasValue);
+    }
+
+    private static ProblemHttpResult NeverMet(string key) =>
+        ClientProblems.Create(StatusCodes.Status412PreconditionFailed, "Precondition failed",
+            "If-Match names an entity tag no ChordKvs version can have (a weak tag, or another server's); send * or the exact ETag of a read. Nothing was changed.",
+            key);
+
+    /// <summary>
+    /// Runs a node operation, turning the ring's exceptions into the outcomes they mean, so that a lookup that
+    /// fails is a 503 or 504 for the client rather than a 500.
+    /// </summary>
+    private static async Task<KvResult> CallAsync(string key, Func<Task<KvResult>> operation)
+    {
+        try
+        {
+            return await operation();
+        }
+        catch (LookupTimeoutException ex)
+        {
+            return new KvResult(KvOutcome.LookupTimedOut, Problem: $"The node responsible for key '{key}' could not be found in time: {ex.Message} Retry shortly.");
+        }
+        catch (Exception ex) when (ex is LookupFailedException or NodeUnreachableException)
+        {
+            return new KvResult(KvOutcome.Unavailable, Problem: $"The replicas of key '{key}' could not be reached: {ex.Message} Retry later or through another node.");
+        }
+    }
+
+    private static void SetETag(HttpContext context, KvResult result)
+    {
+        if (result.Version is { } version)
+        {
+            context.Response.Headers[HeaderNames.ETag] = version.ToETag();
+        }
+    }
+
+    private static string RawTarget(HttpContext context) =>
+        context.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw
+            ? raw
+            : context.Request.PathBase.Add(context.Request.Path).ToUriComponent() + context.Request.QueryString.ToUriComponent();
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
