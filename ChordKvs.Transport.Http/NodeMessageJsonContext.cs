@@ -12,8 +12,14 @@ namespace ChordKvs.Transport.Http;
 /// <see cref="JsonDerivedTypeAttribute"/> lists, so a message added to <see cref="NodeRequest"/> or
 /// <see cref="NodeReply"/> is carried without any change here. Each message travels as one JSON object whose
 /// first property, <c>$type</c>, names the concrete record.
+/// <para>
+/// Metadata mode, not the generator's default fast path: on .NET 10 the fast path was seen writing a null
+/// <c>byte[]</c> as <c>""</c>, which turned a tombstone (a <see cref="Core.Storage.StoredEntry"/> whose value is
+/// null) into an empty live value on the wire. Metadata mode serialises through the built-in converters, which
+/// write <c>null</c>; <c>NodeMessageWireFormatTests</c> holds it to that.
+/// </para>
 /// </remarks>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, GenerationMode = JsonSourceGenerationMode.Metadata)]
 [JsonSerializable(typeof(NodeRequest))]
 [JsonSerializable(typeof(NodeReply))]
 public sealed partial class NodeMessageJsonContext : JsonSerializerContext;

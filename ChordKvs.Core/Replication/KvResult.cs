@@ -13,7 +13,7 @@ namespace ChordKvs.Core.Replication;
 public sealed record KvResult(
     KvOutcome Outcome,
     EntryVersion? Version = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] byte[]? Value = null,
+    byte[]? Value = null,
     int Acknowledged = 0,
     int Required = 0,
     string? Problem = null)

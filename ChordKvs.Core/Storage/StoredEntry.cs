@@ -70,8 +70,6 @@ public sealed class StoredEntry : IEquatable<StoredEntry>
     /// read-only.
     /// </summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1819", Justification = "Values are up to 1 MiB and read on every GET; copying them to enforce immutability would double the cost. The array is read-only by contract.")]
-    // Left out of JSON when null: the source-generated serializer would otherwise write a null array as "".
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public byte[]? Value { get; }
 
     /// <summary>The version of the write that produced this state.</summary>
