@@ -185,8 +185,12 @@ public sealed partial class ChordNode : INodeRequestHandler, IDisposable
     {
         var state = Routing;
         var local = state.ResolveLocally(id);
+
+        // Every known node before the id is a first hop, best first, not just the few a remote node would name: when
+        // many nodes fail at once the best few may all be dead, and the lookup must go on with the next best finger
+        // or successor (as the paper's lookup does) instead of failing.
         return local.IsEmpty
-            ? LookupAsync(id, state.ClosestPrecedingNodes(id, _options.NextHopCandidates), cancellationToken)
+            ? LookupAsync(id, state.ClosestPrecedingNodes(id, NodeId.Bits + state.Successors.Length), cancellationToken)
             : Task.FromResult(new LookupResult(id, local, 0, 0));
     }
 
