@@ -11,72 +11,95 @@ namespace ChordKvs.Host.Simulator;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A lookup answers from the last hop's successor list, which may still name a node that has just failed or miss
+/// A lookup answers from the last hop's successor list, which may still name nodes that have just failed or miss
 /// one that has just joined; stabilization fixes both within a round. The store does not act on the list alone: it
-/// sends the operation to the first entry, moves to the next when that one does not answer, and the node
-/// reached compares the key with its own predecessor (<see cref="RoutingState.OwnsId"/>): a key in
-/// (predecessor, self] is its own, anything else belongs to a node between, which a newcomer notified it about.
-/// The client here does the same with <see cref="GetNeighborsRequest"/>: each dead entry costs a timeout, each
-/// step back to a predecessor a redirect.
+/// sends the operation to the first entry and moves to the next when that one does not answer. If every entry is
+/// dead (the last hop's list may have only a short tail beyond the identifier), no live node lies between them on
+/// that hop's view, so the client looks up the identifier just after the last dead one. The node reached finally
+/// compares the key with its own predecessor, as <see cref="RoutingState.OwnsId"/> does: a key in
+/// (predecessor, self] is its own; anything else belongs to a node between, which a newcomer has notified it of, and
+/// the client steps back to that predecessor. The client here does all this with <see cref="GetNeighborsRequest"/>:
+/// each dead node costs a timeout, each step back a redirect.
 /// </para>
 /// <para>
-/// Both answers are kept in the <see cref="LookupOutcome"/>, so the simulator reports the raw lookup's accuracy
-/// beside the client's.
+/// The raw lookup's first answer is kept in the <see cref="LookupOutcome"/> too, so the simulator reports the bare
+/// protocol's accuracy beside the client's.
 /// </para>
 /// </remarks>
 internal sealed class LookupClient
 {
     private readonly SimulatedNetwork _network;
     private readonly int _maxRedirects;
+    private readonly int _maxContinuations;
     private readonly Dictionary<NodeId, INodeTransport> _transports = [];
 
     /// <summary>Creates a client that sends its checks over <paramref name="network"/> from the node that started each lookup.</summary>
-    public LookupClient(SimulatedNetwork network, int maxRedirects = 8)
+    public LookupClient(SimulatedNetwork network, int maxRedirects = 8, int maxContinuations = 4)
     {
         _network = network ?? throw new ArgumentNullException(nameof(network));
         _maxRedirects = maxRedirects;
+        _maxContinuations = maxContinuations;
     }
 
     /// <summary>Resolves <paramref name="target"/> from <paramref name="from"/>; never throws for protocol failures, it reports them.</summary>
     public async Task<LookupOutcome> ResolveAsync(ChordNode from, NodeId target)
     {
         ArgumentNullException.ThrowIfNull(from);
-        LookupResult result;
-        try
-        {
-            result = await from.FindSuccessorAsync(target);
-        }
-        catch (LookupFailedException failure)
-        {
-            return new LookupOutcome(target, failure.Hops, failure.Timeouts, 0, 0, null, null, failure.Message);
-        }
-
         var transport = TransportOf(from);
         var dead = new HashSet<NodeId>();
-        var clientTimeouts = 0;
+        var (hops, lookupTimeouts, clientTimeouts, continuations) = (0, 0, 0, 0);
+        NodeInfo? raw = null;
         NodeInfo? answer = null;
         NeighborsReply? neighbors = null;
-        foreach (var candidate in result.Successors)
+        var id = target;
+        while (answer is null)
         {
-            neighbors = await TryNeighborsAsync(from, transport, candidate);
-            if (neighbors is not null)
+            LookupResult result;
+            try
             {
-                answer = candidate;
-                break;
+                result = await from.FindSuccessorAsync(id);
+            }
+            catch (LookupFailedException failure)
+            {
+                return new LookupOutcome(target, hops + failure.Hops, lookupTimeouts + failure.Timeouts, clientTimeouts, 0, continuations, raw, null, failure.Message);
             }
 
-            clientTimeouts++;
-            dead.Add(candidate.Id);
-        }
+            raw ??= result.Successor;
+            hops += result.Hops;
+            lookupTimeouts += result.Timeouts;
+            foreach (var candidate in result.Successors)
+            {
+                if (dead.Contains(candidate.Id))
+                {
+                    continue;
+                }
 
-        if (answer is null || neighbors is null)
-        {
-            return new LookupOutcome(target, result.Hops, result.Timeouts, clientTimeouts, 0, result.Successor, null, "no node of the answer responded");
+                neighbors = await TryNeighborsAsync(from, transport, candidate);
+                if (neighbors is not null)
+                {
+                    answer = candidate;
+                    break;
+                }
+
+                clientTimeouts++;
+                dead.Add(candidate.Id);
+            }
+
+            if (answer is null)
+            {
+                if (continuations == _maxContinuations)
+                {
+                    return new LookupOutcome(target, hops, lookupTimeouts, clientTimeouts, 0, continuations, raw, null, $"every node named by {continuations + 1} lookups was dead");
+                }
+
+                continuations++;
+                id = new NodeId(unchecked(result.Successors[^1].Id.Value + 1));
+            }
         }
 
         var redirects = 0;
         while (redirects < _maxRedirects
-            && neighbors.Predecessor is { } predecessor
+            && neighbors!.Predecessor is { } predecessor
             && predecessor.Id != answer.Id
             && !dead.Contains(predecessor.Id)
             && !RingInterval.IsInHalfOpen(target, predecessor.Id, answer.Id))
@@ -94,7 +117,7 @@ internal sealed class LookupClient
             redirects++;
         }
 
-        return new LookupOutcome(target, result.Hops, result.Timeouts, clientTimeouts, redirects, result.Successor, answer, null);
+        return new LookupOutcome(target, hops, lookupTimeouts, clientTimeouts, redirects, continuations, raw, answer, null);
     }
 
     private static async Task<NeighborsReply?> TryNeighborsAsync(ChordNode from, INodeTransport transport, NodeInfo node)

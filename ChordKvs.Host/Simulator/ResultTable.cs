@@ -30,7 +30,7 @@ internal sealed class ResultTable
     public IReadOnlyList<IReadOnlyList<string>> Rows => _rows;
 
     /// <summary>Adds a row: one value per column, numbers formatted invariantly (doubles with three decimals unless already text).</summary>
-    public void Add(params object[] cells)
+    public void Add(params object?[] cells)
     {
         ArgumentNullException.ThrowIfNull(cells);
         if (cells.Length != Columns.Count)
@@ -92,9 +92,9 @@ internal sealed class ResultTable
     private static string Quote(string cell) =>
         cell.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? $"\"{cell.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : cell;
 
-    private static string Format(object cell) => cell switch
+    private static string Format(object? cell) => cell switch
     {
-        null => string.Empty,
+        null => "-",
         string text => text,
         double value => value.ToString("0.000", CultureInfo.InvariantCulture),
         float value => value.ToString("0.000", CultureInfo.InvariantCulture),

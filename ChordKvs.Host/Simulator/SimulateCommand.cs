@@ -151,6 +151,12 @@ internal static class SimulateCommand
             case PathLengthExperiment.Name:
                 var pathLength = PathLengthOptions.From(arguments);
                 return (seed, progress) => PathLengthExperiment.Run(pathLength, seed, progress);
+            case LoadBalanceExperiment.Name:
+                var loadBalance = LoadBalanceOptions.From(arguments);
+                return (seed, progress) => LoadBalanceExperiment.Run(loadBalance, seed, progress);
+            case SimultaneousFailuresExperiment.Name:
+                var failures = SimultaneousFailuresOptions.From(arguments);
+                return (seed, progress) => SimultaneousFailuresExperiment.Run(failures, seed, progress);
             default:
                 throw new UsageException($"'{experiment}' is not an experiment; choose path-length, load-balance, simultaneous-failures or churn.");
         }
