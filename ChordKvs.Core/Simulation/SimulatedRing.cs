@@ -153,6 +153,18 @@ public sealed class SimulatedRing
         _live.Remove(node);
     }
 
+    /// <summary>
+    /// Lets a node leave gracefully and then takes it off the network, without running the scheduler: for use from
+    /// inside a simulation event (a churn process), where <see cref="Leave"/> cannot be called.
+    /// </summary>
+    public async Task LeaveAsync(ChordNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        await node.LeaveAsync();
+        Network.Crash(node.Self.Id);
+        _live.Remove(node);
+    }
+
     /// <summary>Resolves <paramref name="id"/> from <paramref name="from"/>, running the simulation until the lookup ends.</summary>
     public LookupResult Lookup(ChordNode from, NodeId id)
     {

@@ -13,7 +13,7 @@ internal sealed class ProgressReporter
     private static readonly TimeSpan MinimumGap = TimeSpan.FromSeconds(2);
     private readonly TextWriter _writer;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private TimeSpan _lastLine = TimeSpan.MinValue;
+    private TimeSpan _lastLine = -MinimumGap;
 
     /// <summary>Reports to <paramref name="writer"/>; <see cref="TextWriter.Null"/> silences it.</summary>
     public ProgressReporter(TextWriter writer)

@@ -157,6 +157,9 @@ internal static class SimulateCommand
             case SimultaneousFailuresExperiment.Name:
                 var failures = SimultaneousFailuresOptions.From(arguments);
                 return (seed, progress) => SimultaneousFailuresExperiment.Run(failures, seed, progress);
+            case ChurnExperiment.Name:
+                var churn = ChurnOptions.From(arguments);
+                return (seed, progress) => ChurnExperiment.Run(churn, seed, progress);
             default:
                 throw new UsageException($"'{experiment}' is not an experiment; choose path-length, load-balance, simultaneous-failures or churn.");
         }
