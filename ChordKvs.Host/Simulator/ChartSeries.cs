@@ -5,4 +5,5 @@ namespace ChordKvs.Host.Simulator;
 /// <param name="Points">Its points, in drawing order.</param>
 /// <param name="Color">An SVG colour.</param>
 /// <param name="Dashed">Drawn dashed: reference values (the paper's, a formula) rather than measurements.</param>
-internal sealed record ChartSeries(string Name, IReadOnlyList<ChartPoint> Points, string Color, bool Dashed = false);
+/// <param name="Connected">Whether a line joins the points; false for isolated reference points, where a line would invent values between them.</param>
+internal sealed record ChartSeries(string Name, IReadOnlyList<ChartPoint> Points, string Color, bool Dashed = false, bool Connected = true);

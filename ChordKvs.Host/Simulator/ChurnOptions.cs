@@ -28,8 +28,11 @@ internal sealed record ChurnOptions
     /// <summary>Successor list length r; null means 2·log2 N rounded (20 for 1,000 nodes, as in the paper).</summary>
     public int? SuccessorListLength { get; init; }
 
-    /// <summary>How nodes depart. Default <see cref="Departure.Fail"/>.</summary>
-    public Departure Departures { get; init; } = Departure.Fail;
+    /// <summary>
+    /// How nodes depart; each mode is a separate set of runs over all rates, with the same seeds so the modes are
+    /// compared on the same rings and event draws. Default <see cref="Departure.Fail"/> only.
+    /// </summary>
+    public IReadOnlyList<Departure> Departures { get; init; } = [Departure.Fail];
 
     /// <summary>The successor list length in effect.</summary>
     public int EffectiveSuccessorListLength => SuccessorListLength ?? SimultaneousFailuresOptions.TwiceLog2(Nodes);
@@ -40,12 +43,12 @@ internal sealed record ChurnOptions
         ArgumentNullException.ThrowIfNull(arguments);
         var defaults = new ChurnOptions();
         var successors = arguments.GetInt("successors", 0, 0, 64);
-        var departures = arguments.GetString("departures", "fail") switch
+        var departures = arguments.GetString("departures", "fail").Split(',', StringSplitOptions.TrimEntries).Select(mode => mode switch
         {
             "fail" => Departure.Fail,
             "leave" => Departure.Leave,
-            var other => throw new UsageException($"--departures takes fail or leave, not '{other}'."),
-        };
+            _ => throw new UsageException($"--departures takes fail, leave or fail,leave, not '{mode}'."),
+        }).Distinct().ToList();
         return new ChurnOptions
         {
             Nodes = arguments.GetInt("nodes", defaults.Nodes, 2, 100_000),

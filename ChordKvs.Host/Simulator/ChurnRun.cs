@@ -18,8 +18,7 @@ namespace ChordKvs.Host.Simulator;
 /// </remarks>
 internal sealed class ChurnRun
 {
-    private readonly ChurnOptions _options;
-    private readonly double _rate;
+    private readonly Departure _departure;
     private readonly SimulatedRing _ring;
     private readonly Random _random;
     private readonly LookupClient _client;
@@ -34,10 +33,9 @@ internal sealed class ChurnRun
     private int _abandoned;
     private int _outstanding;
 
-    private ChurnRun(ChurnOptions options, double rate, int seed)
+    private ChurnRun(ChurnOptions options, Departure departure, int seed)
     {
-        _options = options;
-        _rate = rate;
+        _departure = departure;
         var period = options.StabilizePeriod;
         _ring = new SimulatedRing(seed, new ChordOptions
         {
@@ -54,12 +52,12 @@ internal sealed class ChurnRun
     }
 
     /// <summary>Runs the churn at <paramref name="rate"/> from a stable ring of <see cref="ChurnOptions.Nodes"/> and returns what the lookups did.</summary>
-    public static ChurnRow Run(ChurnOptions options, double rate, int seed, ProgressReporter progress)
+    public static ChurnRow Run(ChurnOptions options, Departure departure, double rate, int seed, ProgressReporter progress)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(progress);
         var wall = Stopwatch.StartNew();
-        var run = new ChurnRun(options, rate, seed);
+        var run = new ChurnRun(options, departure, seed);
         run._everyNode.AddRange(run._ring.CreateStableRing(options.Nodes, startMaintenance: true));
         if (rate > 0)
         {
@@ -72,13 +70,13 @@ internal sealed class ChurnRun
         while (scheduler.Elapsed < run._end)
         {
             scheduler.RunFor(Min(TimeSpan.FromMinutes(1), run._end - scheduler.Elapsed));
-            progress.Tick(() => string.Create(CultureInfo.InvariantCulture, $"churn: rate {rate:0.00}: {scheduler.Elapsed.TotalSeconds:0} of {run._end.TotalSeconds:0} s virtual, {run._tally.Lookups:N0} lookups, {run._tally.Failures} failed, {run.Members().Count} nodes"));
+            progress.Tick(() => string.Create(CultureInfo.InvariantCulture, $"churn ({departure}): rate {rate:0.00}: {scheduler.Elapsed.TotalSeconds:0} of {run._end.TotalSeconds:0} s virtual, {run._tally.Lookups:N0} lookups, {run._tally.Failures} failed, {run.Members().Count} nodes"));
         }
 
         // No new events start after the end; let the lookups in flight finish.
         scheduler.RunUntil(() => run._outstanding == 0, TimeSpan.FromMinutes(10));
         var maintenanceFailures = run._everyNode.Sum(node => node.MaintenanceFailures);
-        return new ChurnRow(rate, run._tally, run._joins, run._failedJoins, run._departures, run._abandoned, run.Members().Count, maintenanceFailures, run._ring.Network.MessagesSent, wall.Elapsed);
+        return new ChurnRow(departure, rate, run._tally, run._joins, run._failedJoins, run._departures, run._abandoned, run.Members().Count, maintenanceFailures, run._ring.Network.MessagesSent, wall.Elapsed);
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
@@ -141,7 +139,7 @@ internal sealed class ChurnRun
         var node = members[_random.Next(members.Count)];
         _departures++;
         MembershipChanged();
-        if (_options.Departures == Departure.Leave)
+        if (_departure == Departure.Leave)
         {
             _ = _ring.LeaveAsync(node);
         }

@@ -121,8 +121,8 @@ internal static class LoadBalanceExperiment
         if (paperPoints.Count > 0)
         {
             virtualChart
-                .Add(new ChartSeries("paper 99th pct (r = 1, 20)", [.. paperPoints.Select(row => new ChartPoint(Math.Log10(row.VirtualNodes), PaperValues.VirtualNodeSpread(row.VirtualNodes).High!.Value * row.Mean))], "#d62728", Dashed: true))
-                .Add(new ChartSeries("paper 1st pct (r = 1, 20)", [.. paperPoints.Select(row => new ChartPoint(Math.Log10(row.VirtualNodes), PaperValues.VirtualNodeSpread(row.VirtualNodes).Low!.Value * row.Mean))], "#2ca02c", Dashed: true));
+                .Add(new ChartSeries("paper 99th pct (r = 1, 20)", [.. paperPoints.Select(row => new ChartPoint(Math.Log10(row.VirtualNodes), PaperValues.VirtualNodeSpread(row.VirtualNodes).High!.Value * row.Mean))], "#d62728", Dashed: true, Connected: false))
+                .Add(new ChartSeries("paper 1st pct (r = 1, 20)", [.. paperPoints.Select(row => new ChartPoint(Math.Log10(row.VirtualNodes), PaperValues.VirtualNodeSpread(row.VirtualNodes).Low!.Value * row.Mean))], "#2ca02c", Dashed: true, Connected: false));
         }
 
         var keysNotes = new[]

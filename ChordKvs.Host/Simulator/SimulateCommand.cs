@@ -45,7 +45,7 @@ internal static class SimulateCommand
         "      --nodes 1000  --successors 2 log2 N  --lookups 10000  --fractions 0,0.1,0.2,0.3,0.4,0.5",
         "  churn                   ToN Table III: lookups while nodes join and depart (Poisson) and stabilize",
         "      --nodes 1000  --rates 0.05,0.1,...,0.4  --duration 7200  --warm-up 300  --stabilize 30",
-        "      --lookup-rate 1  --successors 2 log2 N  --departures fail|leave",
+        "      --lookup-rate 1  --successors 2 log2 N  --departures fail (or leave, or fail,leave)",
         "",
         "Common options: --seed 1 (any integer), --out simulation-results",
         "");

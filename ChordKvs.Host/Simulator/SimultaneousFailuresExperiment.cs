@@ -95,8 +95,8 @@ internal static class SimultaneousFailuresExperiment
         var chart = new SvgChart("Lookups after simultaneous failures, no stabilization (cf. ToN Table II)", axis, "Per lookup")
             .Add(new ChartSeries("paper: path length", [.. paperRows.Select(row => new ChartPoint(row.Fraction, row.PathLength))], "#1f77b4", Dashed: true))
             .Add(new ChartSeries("paper: timeouts", [.. paperRows.Select(row => new ChartPoint(row.Fraction, row.Timeouts))], "#d62728", Dashed: true))
-            .Add(new ChartSeries("hops (1st-99th pct)", [.. rows.Select(row => new ChartPoint(row.Fraction, row.Tally.Hops.Mean, row.Tally.Hops.Percentile(1), row.Tally.Hops.Percentile(99)))], "#1f77b4"))
-            .Add(new ChartSeries("timeouts (1st-99th pct)", [.. rows.Select(row => new ChartPoint(row.Fraction, row.Tally.Timeouts.Mean, row.Tally.Timeouts.Percentile(1), row.Tally.Timeouts.Percentile(99)))], "#d62728"))
+            .Add(new ChartSeries("hops (1st-99th pct)", [.. rows.Select(row => new ChartPoint(row.Fraction - 0.006, row.Tally.Hops.Mean, row.Tally.Hops.Percentile(1), row.Tally.Hops.Percentile(99)))], "#1f77b4"))
+            .Add(new ChartSeries("timeouts (1st-99th pct)", [.. rows.Select(row => new ChartPoint(row.Fraction + 0.006, row.Tally.Timeouts.Mean, row.Tally.Timeouts.Percentile(1), row.Tally.Timeouts.Percentile(99)))], "#d62728"))
             .Add(new ChartSeries("failed lookups per 10,000", [.. rows.Select(row => new ChartPoint(row.Fraction, row.Tally.FailuresPer10000))], "#2ca02c"));
         var notes = new List<string>
         {

@@ -92,7 +92,7 @@ internal sealed class SvgChart
                 svg.Append(Invariant($"  <path d=\"M{F(x)} {F(low)}V{F(high)}M{F(x - 4)} {F(low)}h8M{F(x - 4)} {F(high)}h8\" stroke=\"{series.Color}\" stroke-width=\"1.2\" fill=\"none\"/>\n"));
             }
 
-            if (series.Points.Count > 1)
+            if (series.Connected && series.Points.Count > 1)
             {
                 var points = string.Join(' ', series.Points.Select(point => $"{F(X(point.X))},{F(Y(point.Y))}"));
                 svg.Append(Invariant($"  <polyline points=\"{points}\" fill=\"none\" stroke=\"{series.Color}\" stroke-width=\"2\"{dash}/>\n"));
@@ -109,7 +109,12 @@ internal sealed class SvgChart
         {
             var dash = series.Dashed ? " stroke-dasharray=\"6 4\"" : string.Empty;
             var legendX = Left + plotWidth + 14;
-            svg.Append(Invariant($"  <line x1=\"{legendX}\" y1=\"{legendY}\" x2=\"{legendX + 24}\" y2=\"{legendY}\" stroke=\"{series.Color}\" stroke-width=\"2\"{dash}/>\n"));
+            if (series.Connected)
+            {
+                svg.Append(Invariant($"  <line x1=\"{legendX}\" y1=\"{legendY}\" x2=\"{legendX + 24}\" y2=\"{legendY}\" stroke=\"{series.Color}\" stroke-width=\"2\"{dash}/>\n"));
+            }
+
+            svg.Append(Invariant($"  <circle cx=\"{legendX + 12}\" cy=\"{legendY}\" r=\"3\" fill=\"{(series.Dashed ? "#ffffff" : series.Color)}\" stroke=\"{series.Color}\"/>\n"));
             svg.Append(Invariant($"  <text x=\"{legendX + 30}\" y=\"{legendY + 4}\">{Escape(series.Name)}</text>\n"));
             legendY += 20;
         }

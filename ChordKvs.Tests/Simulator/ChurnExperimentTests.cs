@@ -25,7 +25,7 @@ public class ChurnExperimentTests
     [Test]
     public void Graceful_leaves_are_supported_as_departures()
     {
-        var options = new ChurnOptions { Nodes = 100, Rates = [0.2], Duration = TimeSpan.FromMinutes(5), WarmUp = TimeSpan.FromMinutes(1), Departures = Departure.Leave };
+        var options = new ChurnOptions { Nodes = 100, Rates = [0.2], Duration = TimeSpan.FromMinutes(5), WarmUp = TimeSpan.FromMinutes(1), Departures = [Departure.Leave] };
 
         var row = ChurnExperiment.Measure(options, seed: 8, ProgressReporter.Silent).Single();
 
