@@ -28,6 +28,7 @@ internal static class PathLengthExperiment
         for (var k = options.MinExponent; k <= options.MaxExponent; k++)
         {
             var wall = Stopwatch.StartNew();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var nodes = 1 << k;
             var total = (long)options.LookupsPerNode * nodes;
             var ring = new SimulatedRing(Seeds.For(seed, k), new ChordOptions { SuccessorListLength = options.SuccessorListLength });
@@ -66,7 +67,7 @@ internal static class PathLengthExperiment
                 progress.Tick(() => string.Create(CultureInfo.InvariantCulture, $"path-length: N = 2^{k}: {done:N0} of {total:N0} lookups"));
             }
 
-            rows.Add(new PathLengthRow(k, nodes, hops, wrong, failed, ring.Network.MessagesSent, wall.Elapsed));
+            rows.Add(new PathLengthRow(k, nodes, hops, wrong, failed, ring.Network.MessagesSent, wall.Elapsed, Process.GetCurrentProcess().TotalProcessorTime - cpu));
             progress.Say(string.Create(CultureInfo.InvariantCulture, $"path-length: N = 2^{k} = {nodes:N0}: {total:N0} lookups, mean {hops.Mean:0.000} hops, {wall.Elapsed.TotalSeconds:0.0} s wall"));
         }
 
@@ -109,5 +110,5 @@ internal static class PathLengthExperiment
     }
 
     private static string Timing(PathLengthRow row) =>
-        string.Create(CultureInfo.InvariantCulture, $"path-length: N = 2^{row.Exponent}: {row.Hops.Count + row.Failed:N0} lookups, {row.Messages:N0} messages in {row.Wall.TotalSeconds:0.00} s wall");
+        string.Create(CultureInfo.InvariantCulture, $"path-length: N = 2^{row.Exponent}: {row.Hops.Count + row.Failed:N0} lookups, {row.Messages:N0} messages in {row.Wall.TotalSeconds:0.00} s wall, {row.Cpu.TotalSeconds:0.00} s CPU");
 }

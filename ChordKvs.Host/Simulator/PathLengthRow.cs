@@ -8,7 +8,8 @@ namespace ChordKvs.Host.Simulator;
 /// <param name="Failed">Lookups that threw (0 on a stable ring).</param>
 /// <param name="Messages">One-way messages the lookups sent.</param>
 /// <param name="Wall">The wall time of building the ring and running its lookups.</param>
-internal sealed record PathLengthRow(int Exponent, int Nodes, Distribution Hops, long Wrong, long Failed, long Messages, TimeSpan Wall)
+/// <param name="Cpu">The processor time the process used meanwhile (all threads, garbage collector included); unlike wall time it hardly depends on what else the machine runs.</param>
+internal sealed record PathLengthRow(int Exponent, int Nodes, Distribution Hops, long Wrong, long Failed, long Messages, TimeSpan Wall, TimeSpan Cpu)
 {
     /// <summary>½·log2 N, the paper's estimate of the mean.</summary>
     public double HalfLog2 => Exponent / 2.0;
