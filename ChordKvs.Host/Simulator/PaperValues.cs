@@ -4,7 +4,9 @@ namespace ChordKvs.Host.Simulator;
 /// The numbers the Chord papers report, printed beside ours. Sources: Stoica et al., "Chord: A Scalable
 /// Peer-to-peer Lookup Service for Internet Applications", SIGCOMM 2001, §6 (Fig. 8-12); and the extended version,
 /// "Chord: A Scalable Peer-to-peer Lookup Protocol for Internet Applications", IEEE/ACM Transactions on Networking
-/// 11(1), 2003, §V (Table II, Table III). docs/simulation.md says how each was obtained.
+/// 11(1), 2003, §V (Table II, Table III). docs/simulation.md says how each was obtained: the SIGCOMM figures were
+/// read from the paper's text; the ToN tables were entered from recollection of the published tables and have not
+/// been checked against the paper's text, so check them before relying on them.
 /// </summary>
 internal static class PaperValues
 {
@@ -16,7 +18,7 @@ internal static class PaperValues
     /// <param name="Timeouts">Mean timeouts per lookup.</param>
     /// <param name="TimeoutsP1">Its 1st percentile.</param>
     /// <param name="TimeoutsP99">Its 99th percentile.</param>
-    internal sealed record FailureRow(double Fraction, double PathLength, int PathP1, int PathP99, double Timeouts, int TimeoutsP1, int TimeoutsP99);
+    internal sealed record TableTwoRow(double Fraction, double PathLength, int PathP1, int PathP99, double Timeouts, int TimeoutsP1, int TimeoutsP99);
 
     /// <summary>One row of ToN Table III: lookups on about 1,000 nodes (r = 20) while nodes join and leave at a rate.</summary>
     /// <param name="Rate">Joins and departures per second (each).</param>
@@ -27,10 +29,10 @@ internal static class PaperValues
     /// <param name="TimeoutsP1">Its 1st percentile.</param>
     /// <param name="TimeoutsP99">Its 99th percentile.</param>
     /// <param name="FailuresPer10000">Failed lookups per 10,000.</param>
-    internal sealed record ChurnRow(double Rate, double PathLength, int PathP1, int PathP99, double Timeouts, int TimeoutsP1, int TimeoutsP99, int FailuresPer10000);
+    internal sealed record TableThreeRow(double Rate, double PathLength, int PathP1, int PathP99, double Timeouts, int TimeoutsP1, int TimeoutsP99, int FailuresPer10000);
 
     /// <summary>ToN 2003 Table II, by fraction of failed nodes.</summary>
-    public static IReadOnlyList<FailureRow> SimultaneousFailures { get; } =
+    public static IReadOnlyList<TableTwoRow> SimultaneousFailures { get; } =
     [
         new(0.0, 3.84, 2, 5, 0.00, 0, 0),
         new(0.1, 4.03, 2, 6, 0.60, 0, 2),
@@ -41,7 +43,7 @@ internal static class PaperValues
     ];
 
     /// <summary>ToN 2003 Table III, by join and leave rate per second.</summary>
-    public static IReadOnlyList<ChurnRow> Churn { get; } =
+    public static IReadOnlyList<TableThreeRow> Churn { get; } =
     [
         new(0.05, 3.90, 1, 9, 0.05, 0, 2, 0),
         new(0.10, 3.83, 1, 9, 0.11, 0, 2, 0),
@@ -65,8 +67,8 @@ internal static class PaperValues
     };
 
     /// <summary>The Table II row for a fraction, if the paper has one.</summary>
-    public static FailureRow? FailuresAt(double fraction) => SimultaneousFailures.FirstOrDefault(row => Math.Abs(row.Fraction - fraction) < 1e-9);
+    public static TableTwoRow? FailuresAt(double fraction) => SimultaneousFailures.FirstOrDefault(row => Math.Abs(row.Fraction - fraction) < 1e-9);
 
     /// <summary>The Table III row for a rate, if the paper has one.</summary>
-    public static ChurnRow? ChurnAt(double rate) => Churn.FirstOrDefault(row => Math.Abs(row.Rate - rate) < 1e-9);
+    public static TableThreeRow? ChurnAt(double rate) => Churn.FirstOrDefault(row => Math.Abs(row.Rate - rate) < 1e-9);
 }
