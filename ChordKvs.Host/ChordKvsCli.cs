@@ -23,6 +23,8 @@ internal static class ChordKvsCli
                 return await NodeCommand.RunAsync(node, output, error);
             case ParsedCommand.Demo demo:
                 return await DemoCommand.RunAsync(demo, output, error);
+            case ParsedCommand.Simulate simulate:
+                return Simulator.SimulateCommand.Run(simulate.Arguments, output, error);
             default:
                 throw new InvalidOperationException("Every parsed command has a handler.");
         }

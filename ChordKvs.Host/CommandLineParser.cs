@@ -43,7 +43,8 @@ internal static class CommandLineParser
             "-h" or "--help" or "help" => rest.Count == 0 ? new ParsedCommand.Help(null) : HelpFor(rest[0]),
             "node" => ParseNode(rest),
             "demo" => ParseDemo(rest),
-            "simulate" or "bench" => rest.Any(IsHelp) ? new ParsedCommand.Help(command) : new ParsedCommand.NotYetAvailable(command),
+            "simulate" => new ParsedCommand.Simulate(rest),
+            "bench" => rest.Any(IsHelp) ? new ParsedCommand.Help(command) : new ParsedCommand.NotYetAvailable(command),
             _ => new ParsedCommand.Error($"Unknown command '{command}'.", null),
         };
     }

@@ -12,6 +12,9 @@ internal abstract record ParsedCommand
     /// <summary>Run a local cluster of <see cref="Nodes"/> nodes on consecutive ports from <see cref="BasePort"/> (0: any free ports).</summary>
     public sealed record Demo(int Nodes, int BasePort) : ParsedCommand;
 
+    /// <summary>Run a simulator experiment; <see cref="Arguments"/> are everything after <c>simulate</c>, which the simulator parses itself.</summary>
+    public sealed record Simulate(IReadOnlyList<string> Arguments) : ParsedCommand;
+
     /// <summary>A command that is planned but not built yet.</summary>
     public sealed record NotYetAvailable(string Command) : ParsedCommand;
 

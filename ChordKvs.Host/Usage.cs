@@ -11,7 +11,7 @@ internal static class Usage
         Commands:
           node       Run one node (create a ring, or join one with --join).
           demo       Run a local cluster of several nodes in this process and print curl examples.
-          simulate   Run the Chord simulator on the in-memory network (not yet available).
+          simulate   Run the Chord simulator on the in-memory network (paper figures).
           bench      Generate load against a running cluster (not yet available).
 
         Run 'chordkvs <command> --help' for the options of a command.
@@ -48,11 +48,6 @@ internal static class Usage
           --base-port P    The first node's port.
         """;
 
-    public const string Simulate = """
-        Usage: chordkvs simulate
-
-        The Chord simulator on the in-memory network is not yet available.
-        """;
 
     public const string Bench = """
         Usage: chordkvs bench
@@ -65,7 +60,7 @@ internal static class Usage
     {
         "node" => Node,
         "demo" => Demo,
-        "simulate" => Simulate,
+        "simulate" => Simulator.SimulateCommand.UsageText,
         "bench" => Bench,
         _ => Tool,
     };

@@ -80,6 +80,29 @@ public sealed partial class ChordNode : INodeRequestHandler, IDisposable
     }
 
     /// <summary>
+    /// Makes this node a member whose routing state was computed by someone who knows the whole ring, as the
+    /// simulator does to start its static experiments from an already stable ring (see
+    /// <see cref="Simulation.SimulatedRing.CreateStableRing"/>). No message is sent.
+    /// </summary>
+    /// <param name="state">The node's predecessor, successor list and fingers; its <see cref="RoutingState.Self"/> must be this node.</param>
+    /// <param name="startMaintenance">Whether stabilize, fix_fingers and check_predecessor start running on their timers.</param>
+    internal void StartWithComputedState(RoutingState state, bool startMaintenance)
+    {
+        EnsureStatus(ChordNodeStatus.Created);
+        if (state.Self != Self)
+        {
+            throw new ArgumentException($"The routing state belongs to {state.Self}, not to {Self}.", nameof(state));
+        }
+
+        Update(_ => state);
+        Status = ChordNodeStatus.Member;
+        if (startMaintenance)
+        {
+            StartMaintenance();
+        }
+    }
+
+    /// <summary>
     /// Joins the ring that <paramref name="bootstrap"/> belongs to: looks up this node's successor through it,
     /// asks that successor for its successor list and adopts both, then starts maintenance. The predecessor
     /// is learnt later, when the real predecessor notifies this node.
@@ -162,8 +185,12 @@ public sealed partial class ChordNode : INodeRequestHandler, IDisposable
     {
         var state = Routing;
         var local = state.ResolveLocally(id);
+
+        // Every known node before the id is a first hop, best first, not just the few a remote node would name: when
+        // many nodes fail at once the best few may all be dead, and the lookup must go on with the next best finger
+        // or successor (as the paper's lookup does) instead of failing.
         return local.IsEmpty
-            ? LookupAsync(id, state.ClosestPrecedingNodes(id, _options.NextHopCandidates), cancellationToken)
+            ? LookupAsync(id, state.ClosestPrecedingNodes(id, NodeId.Bits + state.Successors.Length), cancellationToken)
             : Task.FromResult(new LookupResult(id, local, 0, 0));
     }
 
