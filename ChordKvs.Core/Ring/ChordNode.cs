@@ -413,6 +413,13 @@ public sealed partial class ChordNode : INodeRequestHandler, IDisposable
 
     private FindSuccessorStepReply AnswerLookupStep(NodeId target)
     {
+        // A node that has not joined a ring (or has left it) knows only itself; answering "alone" would make
+        // whoever asks adopt it as the successor of every identifier and split off a ring of its own.
+        if (Status != ChordNodeStatus.Member)
+        {
+            return new FindSuccessorStepReply(false, []);
+        }
+
         var state = Routing;
         var successors = state.ResolveLocally(target);
         return successors.IsEmpty

@@ -134,6 +134,19 @@ public class SimulatedRingTests
     }
 
     [Test]
+    public void Joining_through_a_node_that_has_not_joined_itself_fails_instead_of_splitting_the_ring()
+    {
+        var ring = StableRing(5, seed: 31);
+        var notYetMember = ring.NewNode();
+        var newcomer = ring.NewNode();
+
+        var failure = Assert.Throws<LookupFailedException>(() => ring.Scheduler.Run(() => newcomer.JoinAsync(notYetMember.Self), TimeSpan.FromMinutes(1)));
+
+        Assert.That(failure!.Message, Does.Contain("no node on the route answered with a closer one"));
+        Assert.That(newcomer.Status, Is.EqualTo(ChordNodeStatus.Created), "the newcomer must not take the outsider as its successor");
+    }
+
+    [Test]
     public void A_lookup_whose_route_is_dead_fails_instead_of_looping()
     {
         var ring = StableRing(30, seed: 9);
