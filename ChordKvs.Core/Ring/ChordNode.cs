@@ -19,7 +19,7 @@ namespace ChordKvs.Core.Ring;
 /// predecessor only by a closer node, or when the current one is dead) instead of trusting every notify.
 /// See docs/architecture.md.
 /// </remarks>
-public sealed partial class ChordNode : INodeRequestHandler, IDisposable
+public sealed partial class ChordNode : IRingMember
 {
     private readonly INodeTransport _transport;
     private readonly ChordOptions _options;
@@ -57,6 +57,9 @@ public sealed partial class ChordNode : INodeRequestHandler, IDisposable
 
     /// <summary>This node's identifier and address.</summary>
     public NodeInfo Self { get; }
+
+    /// <inheritdoc />
+    ChordNode IRingMember.Ring => this;
 
     /// <summary>Where the node is in its life: not yet in a ring, a member, or gone.</summary>
     public ChordNodeStatus Status { get; private set; } = ChordNodeStatus.Created;

@@ -13,6 +13,15 @@ namespace ChordKvs.Core.Transport;
 [JsonDerivedType(typeof(NotifyRequest), "notify")]
 [JsonDerivedType(typeof(PredecessorLeavingRequest), "predecessor-leaving")]
 [JsonDerivedType(typeof(SuccessorLeavingRequest), "successor-leaving")]
+[JsonDerivedType(typeof(CoordinateReadRequest), "coordinate-read")]
+[JsonDerivedType(typeof(CoordinatePutRequest), "coordinate-put")]
+[JsonDerivedType(typeof(CoordinateDeleteRequest), "coordinate-delete")]
+[JsonDerivedType(typeof(ReplicaWriteRequest), "replica-write")]
+[JsonDerivedType(typeof(ReplicaReadRequest), "replica-read")]
+[JsonDerivedType(typeof(RangeDigestRequest), "range-digest")]
+[JsonDerivedType(typeof(RangeFetchRequest), "range-fetch")]
+[JsonDerivedType(typeof(RangePushRequest), "range-push")]
+[JsonDerivedType(typeof(DescribeNodeRequest), "describe-node")]
 public abstract record NodeRequest
 {
     /// <summary>
@@ -33,6 +42,11 @@ public abstract record NodeRequest<TReply> : NodeRequest
 [JsonDerivedType(typeof(PingReply), "ping")]
 [JsonDerivedType(typeof(NeighborsReply), "neighbors")]
 [JsonDerivedType(typeof(FindSuccessorStepReply), "find-successor-step")]
+[JsonDerivedType(typeof(ClientResultReply), "client-result")]
+[JsonDerivedType(typeof(ReplicaReadReply), "replica-read")]
+[JsonDerivedType(typeof(RangeDigestReply), "range-digest")]
+[JsonDerivedType(typeof(RangeFetchReply), "range-fetch")]
+[JsonDerivedType(typeof(NodeStatusReply), "node-status")]
 public abstract record NodeReply;
 
 /// <summary>The reply to a request that only needs to know it arrived.</summary>
