@@ -1,7 +1,10 @@
 using System.Collections.Immutable;
 using System.Reflection;
+using System.Text;
 using System.Text.Json.Serialization;
+using ChordKvs.Core.Replication;
 using ChordKvs.Core.Ring;
+using ChordKvs.Core.Storage;
 using ChordKvs.Core.Transport;
 
 namespace ChordKvs.Tests.Transport;
@@ -18,6 +21,12 @@ public static class MessageSamples
     private static readonly NodeInfo B = new(new NodeId(0xfedc_ba98_7654_3210UL), "http://127.0.0.1:7002");
     private static readonly NodeInfo C = new(NodeId.Zero, "http://10.0.0.3:7003");
     private static readonly NodeInfo D = new(NodeId.MaxValue, "http://node-d.example:7004");
+    private static readonly EntryVersion Version = new(new HybridTimestamp(1_700_000_000_000, 7), B.Id);
+    private static readonly EntryVersion OtherVersion = new(new HybridTimestamp(1_700_000_000_001, 0), A.Id);
+    private static readonly DateTimeOffset PurgeAfter = new(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);
+    private static readonly StoredEntry LiveEntry = StoredEntry.Live("users/42", Encoding.UTF8.GetBytes("{ \"name\" : \"Ada\u00e9 é\" }"), Version);
+    private static readonly StoredEntry Tombstone = StoredEntry.Tombstone("deleted/ключ", OtherVersion, PurgeAfter);
+    private static readonly NodeStatus Status = new(A, ChordNodeStatus.Member, D, [B, C], [B, C, D], 12, 3, 4096);
 
     /// <summary>A named request and the reply its handler gives.</summary>
     public sealed record Sample(string Name, NodeRequest Request, NodeReply Reply)
@@ -37,6 +46,21 @@ public static class MessageSamples
         new("predecessor leaving without new predecessor", new PredecessorLeavingRequest(A, null), AckReply.Instance),
         new("predecessor leaving with new predecessor", new PredecessorLeavingRequest(A, D), AckReply.Instance),
         new("successor leaving", new SuccessorLeavingRequest(B, [C, D]), AckReply.Instance),
+        new("coordinate read found", new CoordinateReadRequest("users/42", 2), new ClientResultReply(new KvResult(KvOutcome.Found, Version, LiveEntry.Value, 2, 2))),
+        new("coordinate read not found", new CoordinateReadRequest("", 1), new ClientResultReply(new KvResult(KvOutcome.NotFound, null, null, 1, 1, "No value."))),
+        new("coordinate put with conditions", new CoordinatePutRequest("k", Encoding.UTF8.GetBytes("[1,2]"), new WriteConditions(Version, IfExists: true), 3), new ClientResultReply(new KvResult(KvOutcome.PreconditionFailed, OtherVersion, Problem: "The version differs."))),
+        new("coordinate put create-only of an empty string value", new CoordinatePutRequest("k", Encoding.UTF8.GetBytes("\"\""), new WriteConditions(IfAbsent: true), 1), new ClientResultReply(new KvResult(KvOutcome.Created, Version, null, 1, 1))),
+        new("coordinate delete", new CoordinateDeleteRequest("k", WriteConditions.None, 2), new ClientResultReply(new KvResult(KvOutcome.Unavailable, null, null, 1, 2, "Only 1 of 2."))),
+        new("replica write of a value", new ReplicaWriteRequest(LiveEntry), AckReply.Instance),
+        new("replica write of a tombstone", new ReplicaWriteRequest(Tombstone), AckReply.Instance),
+        new("replica read of a tombstone", new ReplicaReadRequest("deleted/ключ"), new ReplicaReadReply(Tombstone)),
+        new("replica read of nothing", new ReplicaReadRequest("absent"), new ReplicaReadReply(null)),
+        new("range digest", new RangeDigestRequest(D.Id, C.Id, 4), new RangeDigestReply([RangeDigest.Empty, new RangeDigest(ulong.MaxValue, 1), new RangeDigest(42, 7), RangeDigest.Empty])),
+        new("range fetch first page", new RangeFetchRequest(A.Id, A.Id, null, 512), new RangeFetchReply([LiveEntry, Tombstone], new RangeCursor(Tombstone.KeyId, Tombstone.Key))),
+        new("range fetch last page", new RangeFetchRequest(B.Id, A.Id, new RangeCursor(NodeId.MaxValue, "z"), 1), new RangeFetchReply(ImmutableArray<StoredEntry>.Empty, null)),
+        new("range push", new RangePushRequest([Tombstone, LiveEntry]), AckReply.Instance),
+        new("describe node", new DescribeNodeRequest(), new NodeStatusReply(Status)),
+        new("describe a joining node", new DescribeNodeRequest(), new NodeStatusReply(new NodeStatus(B, ChordNodeStatus.Created, null, [B], [], 0, 0, 0))),
     ];
 
     /// <summary>The samples as NUnit cases named after them.</summary>

@@ -34,6 +34,10 @@ internal static class MessageText
             case NodeId id:
                 text.Append(id.ToString());
                 return;
+            case DateTimeOffset instant:
+                // Its properties lead to DateTime, whose Date is a DateTime again: render it, never walk it.
+                text.Append(instant.ToString("O", CultureInfo.InvariantCulture));
+                return;
             case IFormattable formattable when value.GetType().IsPrimitive || value.GetType().IsEnum:
                 text.Append(formattable.ToString(null, CultureInfo.InvariantCulture));
                 return;
