@@ -60,7 +60,7 @@ internal static class ChurnExperiment
 
         var maxRate = rows.Select(row => row.Rate).DefaultIfEmpty(0.4).Max();
         var axis = new ChartAxis("Node join and departure rate (per second, each)", 0, maxRate + 0.05, [.. rows.Select(row => (row.Rate, row.Rate.ToString("0.00", CultureInfo.InvariantCulture)))]);
-        var paperRows = rows.Select(row => PaperValues.ChurnAt(row.Rate)).OfType<PaperValues.TableThreeRow>().ToList();
+        var paperRows = rows.Select(row => row.Rate).Distinct().Select(PaperValues.ChurnAt).OfType<PaperValues.TableThreeRow>().ToList();
         var chart = new SvgChart("Failed lookups under churn (cf. ToN Table III)", axis, "Failed lookups per 10,000")
             .Add(new ChartSeries("paper (ToN Table III)", [.. paperRows.Select(row => new ChartPoint(row.Rate, row.FailuresPer10000))], "#888888", Dashed: true));
         string[] colors = ["#1f77b4", "#ff7f0e"];

@@ -91,7 +91,7 @@ internal static class SimultaneousFailuresExperiment
 
         var maxFraction = rows.Select(row => row.Fraction).DefaultIfEmpty(0.5).Max();
         var axis = new ChartAxis("Fraction of nodes failed at once", -0.03, maxFraction + 0.03, [.. rows.Select(row => (row.Fraction, row.Fraction.ToString("0.0#", CultureInfo.InvariantCulture)))]);
-        var paperRows = rows.Select(row => PaperValues.FailuresAt(row.Fraction)).OfType<PaperValues.TableTwoRow>().ToList();
+        var paperRows = rows.Select(row => row.Fraction).Distinct().Select(PaperValues.FailuresAt).OfType<PaperValues.TableTwoRow>().ToList();
         var chart = new SvgChart("Lookups after simultaneous failures, no stabilization (cf. ToN Table II)", axis, "Per lookup")
             .Add(new ChartSeries("paper: path length", [.. paperRows.Select(row => new ChartPoint(row.Fraction, row.PathLength))], "#1f77b4", Dashed: true))
             .Add(new ChartSeries("paper: timeouts", [.. paperRows.Select(row => new ChartPoint(row.Fraction, row.Timeouts))], "#d62728", Dashed: true))

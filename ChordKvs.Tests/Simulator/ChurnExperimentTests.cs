@@ -33,4 +33,17 @@ public class ChurnExperimentTests
         Assert.That(row.MaintenanceFailures, Is.Zero);
         Assert.That(row.Tally.FailuresPer10000, Is.LessThanOrEqualTo(100), "first failures: " + string.Join(" | ", row.Tally.Examples));
     }
+
+    [Test]
+    public void Both_departure_modes_share_one_paper_line_in_the_chart()
+    {
+        var options = new ChurnOptions { Nodes = 50, Rates = [0.05, 0.1], Duration = TimeSpan.FromMinutes(2), WarmUp = TimeSpan.Zero, Departures = [Departure.Fail, Departure.Leave] };
+
+        var report = ChurnExperiment.Run(options, seed: 3, ProgressReporter.Silent);
+
+        var chart = report.Parts.Single().Chart;
+        Assert.That(chart.Series.Select(series => series.Name), Is.EqualTo(new[] { "paper (ToN Table III)", "ours, failures", "ours, leaves" }));
+        Assert.That(chart.Series[0].Points.Select(point => point.X), Is.EqualTo(new[] { 0.05, 0.1 }), "the paper's points appear once each, not once per departure mode");
+        Assert.That(report.Parts.Single().Table.Rows, Has.Count.EqualTo(4), "one row per departure mode and rate");
+    }
 }
