@@ -283,18 +283,7 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
     private void StartAntiEntropy()
     {
         var period = _options.Replication.AntiEntropyInterval;
-        _antiEntropy = new MaintenanceTimer(_time, _replicator.SynchronizeAsync, () => Jittered(period), OnAntiEntropyFailure);
-    }
-
-    private TimeSpan Jittered(TimeSpan period)
-    {
-        double draw;
-        lock (_random)
-        {
-            draw = _random.NextDouble();
-        }
-
-        return period * (0.5 + draw);
+        _antiEntropy = new MaintenanceTimer(_time, _replicator.SynchronizeAsync, () => MaintenanceTimer.Jittered(period, 0.5, _random), OnAntiEntropyFailure);
     }
 
     private void OnAntiEntropyFailure(Exception exception)

@@ -613,7 +613,7 @@ public sealed partial class ChordNode : INodeRequestHandler, IDisposable
     }
 
     private MaintenanceTimer NewMaintenanceTimer(Func<CancellationToken, Task> work, TimeSpan period) =>
-        new(_time, work, () => Jittered(period), OnMaintenanceFailure);
+        new(_time, work, () => MaintenanceTimer.Jittered(period, _options.MaintenanceJitter, _random), OnMaintenanceFailure);
 
     private void StopMaintenance()
     {
@@ -623,17 +623,6 @@ public sealed partial class ChordNode : INodeRequestHandler, IDisposable
         }
 
         _maintenance = [];
-    }
-
-    private TimeSpan Jittered(TimeSpan period)
-    {
-        double draw;
-        lock (_random)
-        {
-            draw = _random.NextDouble();
-        }
-
-        return period * (1 + (_options.MaintenanceJitter * ((2 * draw) - 1)));
     }
 
     private void OnMaintenanceFailure(Exception exception)

@@ -61,6 +61,21 @@ internal sealed class MaintenanceTimer : IDisposable
     }
 
     /// <summary>
+    /// <paramref name="period"/> stretched or shrunk at random by up to <paramref name="jitter"/> of itself, so
+    /// that nodes started together do not act in lockstep. Locks the <see cref="Random"/>, which is not thread-safe.
+    /// </summary>
+    public static TimeSpan Jittered(TimeSpan period, double jitter, Random random)
+    {
+        double draw;
+        lock (random)
+        {
+            draw = random.NextDouble();
+        }
+
+        return period * (1 + (jitter * ((2 * draw) - 1)));
+    }
+
+    /// <summary>
     /// Asks for a run after <paramref name="delay"/> instead of at the next period; a run already under way is
     /// followed by another one at once. Several requests before the run starts make one run.
     /// </summary>
