@@ -115,23 +115,12 @@ internal sealed class KvEndpoints
                 : ClientProblems.BadRequest("Invalid JSON value", validation.Message, key);
         }
 
-        var conditions = PreconditionHeaders.ParseWrite(context.Request.Headers.IfMatch, context.Request.Headers.IfNoneMatch, allowIfNoneMatch: true);
-        if (conditions.Error is { } headerError)
-        {
-            return ClientProblems.BadRequest("Invalid precondition header", headerError, key);
-        }
-
-        if (conditions.NeverMet)
-        {
-            return NeverMet(key);
-        }
-
-        if (!TryGetMember(context, key, out var node, out problem))
+        if (!TryReadConditions(context, key, allowIfNoneMatch: true, out var conditions, out problem) || !TryGetMember(context, key, out var node, out problem))
         {
             return problem;
         }
 
-        var result = await CallAsync(key, () => node.PutAsync(key, value, conditions.Conditions, writeQuorum, cancellationToken));
+        var result = await CallAsync(key, () => node.PutAsync(key, value, conditions, writeQuorum, cancellationToken));
         switch (result.Outcome)
         {
             case KvOutcome.Created:
@@ -154,23 +143,12 @@ internal sealed class KvEndpoints
             return problem;
         }
 
-        var conditions = PreconditionHeaders.ParseWrite(context.Request.Headers.IfMatch, context.Request.Headers.IfNoneMatch, allowIfNoneMatch: false);
-        if (conditions.Error is { } headerError)
-        {
-            return ClientProblems.BadRequest("Invalid precondition header", headerError, key);
-        }
-
-        if (conditions.NeverMet)
-        {
-            return NeverMet(key);
-        }
-
-        if (!TryGetMember(context, key, out var node, out problem))
+        if (!TryReadConditions(context, key, allowIfNoneMatch: false, out var conditions, out problem) || !TryGetMember(context, key, out var node, out problem))
         {
             return problem;
         }
 
-        var result = await CallAsync(key, () => node.DeleteAsync(key, conditions.Conditions, writeQuorum, cancellationToken));
+        var result = await CallAsync(key, () => node.DeleteAsync(key, conditions, writeQuorum, cancellationToken));
         return result.Outcome == KvOutcome.Deleted
             ? TypedResults.NoContent()
             : Failure(context, result, key, hasValue: false);
@@ -245,6 +223,17 @@ internal sealed class KvEndpoints
     {
         Log.ClientRequestUnserved(logger, key, result.Outcome, result.Problem);
         return ClientProblems.ForFailure(context, result, key, options.RetryAfter, hasValue);
+    }
+
+    /// <summary>Reads If-Match / If-None-Match of a write; a malformed header or one that can never hold is a problem.</summary>
+    private static bool TryReadConditions(HttpContext context, string key, bool allowIfNoneMatch, out WriteConditions conditions, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    {
+        var parsed = PreconditionHeaders.ParseWrite(context.Request.Headers.IfMatch, context.Request.Headers.IfNoneMatch, allowIfNoneMatch);
+        conditions = parsed.Conditions;
+        problem = parsed.Error is { } headerError
+            ? ClientProblems.BadRequest("Invalid precondition header", headerError, key)
+            : parsed.NeverMet ? NeverMet(key) : null;
+        return problem is null;
     }
 
     private static ProblemHttpResult NeverMet(string key) =>
