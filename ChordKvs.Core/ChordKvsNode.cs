@@ -226,10 +226,17 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
         }
 
         // The responsible node coordinates; if it does not answer, the next node (its first replica, and its
-        // successor once the ring has noticed) takes over.
+        // successor once the ring has noticed) takes over. Nodes on a physical node (address) that did not answer
+        // are passed over: its other virtual nodes went down with it, and the first replica lives elsewhere.
         var tried = 0;
+        var silent = new HashSet<string>(StringComparer.Ordinal);
         foreach (var coordinator in lookup.Successors)
         {
+            if (silent.Contains(coordinator.Address))
+            {
+                continue;
+            }
+
             if (tried++ == 2)
             {
                 break;
@@ -247,6 +254,7 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
             catch (NodeUnreachableException exception)
             {
                 LogCoordinatorUnreachable(Self, coordinator, exception.Message);
+                silent.Add(coordinator.Address);
             }
         }
 
