@@ -104,9 +104,8 @@ public sealed partial class ChordNode : INodeRequestHandler, IDisposable
 
     /// <summary>
     /// Joins the ring that <paramref name="bootstrap"/> belongs to: looks up this node's successor through it,
-    /// asks that successor for its successor list and adopts both, then starts maintenance, notifies the
-    /// successor, and announces itself to the successor's predecessor, which adopts it as its successor and
-    /// becomes this node's predecessor when it answers.
+    /// asks that successor for its successor list and adopts both, then starts maintenance. The predecessor
+    /// is learnt later, when the real predecessor notifies this node.
     /// </summary>
     /// <exception cref="LookupFailedException">The ring could not be reached through <paramref name="bootstrap"/>.</exception>
     /// <exception cref="NodeUnreachableException">The successor found did not answer.</exception>
@@ -137,7 +136,6 @@ public sealed partial class ChordNode : INodeRequestHandler, IDisposable
         LogJoined(Self, successor, lookup.Hops);
         StartMaintenance();
         await NotifySuccessorAsync(successor, cancellationToken);
-        await AnnounceToPredecessorAsync(successor, neighbors.Predecessor, cancellationToken);
     }
 
     /// <summary>
@@ -208,7 +206,6 @@ public sealed partial class ChordNode : INodeRequestHandler, IDisposable
             NotifyRequest notify => await RectifyAsync(notify.Candidate, cancellationToken),
             PredecessorLeavingRequest leaving => AcceptLeavingPredecessor(leaving),
             SuccessorLeavingRequest leaving => AcceptLeavingSuccessor(leaving),
-            SuccessorJoinedRequest joined => AcceptJoinedSuccessor(joined),
             _ => throw new NotSupportedException($"A Chord node does not handle {request.GetType().Name}."),
         };
     }
@@ -515,41 +512,6 @@ public sealed partial class ChordNode : INodeRequestHandler, IDisposable
             || RingInterval.IsInOpen(candidate.Id, state.Predecessor.Id, Self.Id)
                 ? state with { Predecessor = candidate }
                 : state);
-        return AckReply.Instance;
-    }
-
-    /// <summary>
-    /// The last step of a join: until the node before this one learns of it, which its stabilize would do only in
-    /// its next round, no node points to this one and lookups of the keys it now owns end at its successor. So
-    /// the successor's predecessor is told at once; once it has answered (Zave: adopt only a node that answered),
-    /// it is also this node's predecessor, unless a notify has set one meanwhile.
-    /// </summary>
-    private async Task AnnounceToPredecessorAsync(NodeInfo successor, NodeInfo? predecessor, CancellationToken cancellationToken)
-    {
-        if (predecessor is null || predecessor.Id == Self.Id || !RingInterval.IsInOpen(Self.Id, predecessor.Id, successor.Id))
-        {
-            return;
-        }
-
-        try
-        {
-            await _transport.CallAsync(predecessor, new SuccessorJoinedRequest(Self, Routing.Successors), cancellationToken);
-        }
-        catch (NodeUnreachableException exception)
-        {
-            LogSendFailed(Self, nameof(SuccessorJoinedRequest), exception.Message);
-            return;
-        }
-
-        Update(state => state.Predecessor is null ? state with { Predecessor = predecessor } : state);
-    }
-
-    /// <summary>Adopts a node that has just joined between this node and its successor as the new successor.</summary>
-    private AckReply AcceptJoinedSuccessor(SuccessorJoinedRequest joined)
-    {
-        Update(state => joined.Joined.Id != Self.Id && (state.IsAlone || RingInterval.IsInOpen(joined.Joined.Id, Self.Id, state.Successor.Id))
-            ? state with { Successors = SuccessorList.Build(Self, joined.Joined, joined.Successors, _options.SuccessorListLength) }
-            : state);
         return AckReply.Instance;
     }
 

@@ -47,15 +47,6 @@ public sealed record NotifyRequest(NodeInfo Candidate) : NodeRequest<AckReply>;
 /// <param name="NewPredecessor">The leaving node's predecessor, or null when it had none.</param>
 public sealed record PredecessorLeavingRequest(NodeInfo Leaving, NodeInfo? NewPredecessor) : NodeRequest<AckReply>;
 
-/// <summary>
-/// A node that has just joined tells its predecessor that it now lies between the predecessor and the
-/// predecessor's successor. The receiver adopts it (it was alive to send this) with its successor list, if it
-/// does lie there, so that lookups find the newcomer before the predecessor's next stabilize round.
-/// </summary>
-/// <param name="Joined">The node that has joined.</param>
-/// <param name="Successors">The joined node's successor list, taken from its live successor.</param>
-public sealed record SuccessorJoinedRequest(NodeInfo Joined, ImmutableArray<NodeInfo> Successors) : NodeRequest<AckReply>;
-
 /// <summary>A leaving node tells its predecessor which successor list replaces it.</summary>
 /// <param name="Leaving">The node that is leaving.</param>
 /// <param name="Successors">The leaving node's successor list.</param>

@@ -43,7 +43,6 @@ public static class MessageSamples
         new("predecessor leaving without new predecessor", new PredecessorLeavingRequest(A, null), AckReply.Instance),
         new("predecessor leaving with new predecessor", new PredecessorLeavingRequest(A, D), AckReply.Instance),
         new("successor leaving", new SuccessorLeavingRequest(B, [C, D]), AckReply.Instance),
-        new("successor joined", new SuccessorJoinedRequest(B, [C, D]), AckReply.Instance),
         new("coordinate read found", new CoordinateReadRequest("users/42 ✓", 2), new ClientResultReply(new KvResult(KvOutcome.Found, V1, "[1,2]"u8.ToArray(), 2, 2))),
         new("coordinate read default quorum, not found", new CoordinateReadRequest("k", null), new ClientResultReply(new KvResult(KvOutcome.NotFound, Problem: "Key 'k' has no value."))),
         new("coordinate conditional write", new CoordinateWriteRequest("k", "true"u8.ToArray(), new WriteConditions(IfMatch: V2, IfExists: true), 3), new ClientResultReply(new KvResult(KvOutcome.Replaced, V1, null, 3, 3))),
