@@ -7,7 +7,7 @@
   const ringRadius = 200;
   const barStart = 218;
   const barMaxLength = 58;
-  const labelRadius = 292;
+  const labelRadius = 290;
   const maxLabelledNodes = 24;
 
   const byId = (id) => document.getElementById(id);
@@ -181,8 +181,8 @@
       element("circle", { class: "node-dot", cx: center.x, cy: center.y, r: id === self.node.id ? 12 : 10 }, group);
       const rank = self.successors.findIndex((node) => node.id === id);
       if (rank >= 0 && id !== self.node.id) {
-        const badge = at(angle, ringRadius - 26);
-        element("circle", { class: "badge-bg", cx: badge.x, cy: badge.y, r: 9 }, group);
+        const badge = at(angle, ringRadius - 30);
+        element("circle", { class: "badge-bg", cx: badge.x, cy: badge.y, r: 11 }, group);
         element("text", { class: "badge", x: badge.x, y: badge.y }, group, `s${rank + 1}`);
       }
 
@@ -190,15 +190,15 @@
         const label = at(angle, labelRadius);
         const anchor = Math.abs(label.x) < 40 ? "middle" : label.x > 0 ? "start" : "end";
         const shift = Math.abs(label.x) < 40 ? (label.y > 0 ? 10 : -10) : 0;
-        element("text", { class: "node-label", x: label.x, y: label.y + shift - 8, "text-anchor": anchor }, group,
+        element("text", { class: "node-label", x: label.x, y: label.y + shift - 10, "text-anchor": anchor }, group,
           shortAddress(row.node.address));
-        element("text", { class: "node-sublabel", x: label.x, y: label.y + shift + 8, "text-anchor": anchor }, group,
+        element("text", { class: "node-sublabel", x: label.x, y: label.y + shift + 11, "text-anchor": anchor }, group,
           `${id.slice(0, 8)}… · ${row.status ? row.status.liveKeys + " keys" : row.health}`);
       }
     }
 
-    element("text", { class: "center-value", y: 4 }, svg, String(rows.filter((row) => row.status).length));
-    element("text", { class: "center-label", y: 30 }, svg, "nodes");
+    element("text", { class: "center-value", y: 6 }, svg, String(rows.filter((row) => row.status).length));
+    element("text", { class: "center-label", y: 36 }, svg, "nodes");
   }
 
   function fillTable(self, rows, roles) {
@@ -237,7 +237,7 @@
       if (row.status) {
         const bar = document.createElement("span");
         bar.className = "bar";
-        bar.style.width = `${Math.round(60 * row.status.liveKeys / maxKeys)}px`;
+        bar.style.width = `${Math.round(40 * row.status.liveKeys / maxKeys)}px`;
         keys.append(bar, String(row.status.liveKeys));
       } else {
         keys.textContent = "–";
