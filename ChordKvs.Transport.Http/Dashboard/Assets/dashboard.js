@@ -111,7 +111,7 @@
       const inner = at(angle, ringRadius - 14);
       const outer = at(angle, ringRadius - 6);
       element("line", { class: "tick", x1: inner.x, y1: inner.y, x2: outer.x, y2: outer.y }, svg);
-      const text = at(angle, ringRadius - 30);
+      const text = at(angle, ringRadius - 50);
       element("text", { class: "tick-label", x: text.x, y: text.y }, svg, label);
     });
 
@@ -146,6 +146,7 @@
 
     const maxKeys = Math.max(1, ...rows.map((row) => (row.status ? row.status.liveKeys : 0)));
     const labelled = rows.length <= maxLabelledNodes;
+    const labels = [];
     for (const row of rows) {
       const id = row.node.id;
       const angle = angleOf(id);
@@ -188,17 +189,39 @@
 
       if (labelled || nodeRoles.length > 0) {
         const label = at(angle, labelRadius);
-        const anchor = Math.abs(label.x) < 40 ? "middle" : label.x > 0 ? "start" : "end";
-        const shift = Math.abs(label.x) < 40 ? (label.y > 0 ? 10 : -10) : 0;
-        element("text", { class: "node-label", x: label.x, y: label.y + shift - 10, "text-anchor": anchor }, group,
-          shortAddress(row.node.address));
-        element("text", { class: "node-sublabel", x: label.x, y: label.y + shift + 11, "text-anchor": anchor }, group,
-          `${id.slice(0, 8)}… · ${row.status ? row.status.liveKeys + " keys" : row.health}`);
+        const anchor = Math.abs(label.x) < 25 ? "middle" : label.x > 0 ? "start" : "end";
+        labels.push({
+          group,
+          anchor,
+          x: label.x,
+          y: label.y + (anchor === "middle" ? (label.y > 0 ? 10 : -10) : 0),
+          title: shortAddress(row.node.address),
+          detail: `${id.slice(0, 8)}… · ${row.status ? row.status.liveKeys + " keys" : row.health}`,
+        });
       }
     }
 
+    placeLabels(labels);
     element("text", { class: "center-value", y: 6 }, svg, String(rows.filter((row) => row.status).length));
     element("text", { class: "center-label", y: 36 }, svg, "nodes");
+  }
+
+  // Labels of nodes close together on the ring would overlap: on each side, push every label below the one above it.
+  function placeLabels(labels) {
+    const lineGap = 40;
+    for (const anchor of ["start", "end", "middle"]) {
+      const side = labels.filter((label) => label.anchor === anchor).sort((a, b) => a.y - b.y);
+      for (let i = 1; i < side.length; i++) {
+        const close = anchor !== "middle" || Math.abs(side[i].x - side[i - 1].x) < 180;
+        if (close && side[i].y - side[i - 1].y < lineGap) {
+          side[i].y = side[i - 1].y + lineGap;
+        }
+      }
+    }
+    for (const label of labels) {
+      element("text", { class: "node-label", x: label.x, y: label.y - 10, "text-anchor": label.anchor }, label.group, label.title);
+      element("text", { class: "node-sublabel", x: label.x, y: label.y + 11, "text-anchor": label.anchor }, label.group, label.detail);
+    }
   }
 
   function fillTable(self, rows, roles) {

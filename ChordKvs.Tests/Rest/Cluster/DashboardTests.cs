@@ -3,10 +3,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using ChordKvs.Core.Ring;
-using ChordKvs.Tests.Rest.Cluster;
+using ChordKvs.Tests.Operations;
 using ChordKvs.Transport.Http;
 
-namespace ChordKvs.Tests.Operations.Cluster;
+namespace ChordKvs.Tests.Rest.Cluster;
 
 /// <summary>The dashboard at <c>GET /</c>: its assets over HTTP, and the ring it draws in a real (headless) browser.</summary>
 public sealed partial class DashboardTests
@@ -14,7 +14,7 @@ public sealed partial class DashboardTests
     private static readonly TimeSpan DrawDeadline = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan PageRunTime = TimeSpan.FromSeconds(3);
 
-    private static KvCluster Cluster => OperationsCluster.Instance;
+    private static KvCluster Cluster => ThreeNodeCluster.Instance;
 
     [Test]
     public async Task The_page_script_and_style_sheet_are_served_from_the_node_itself()

@@ -1,12 +1,12 @@
 using System.Net;
-using ChordKvs.Tests.Rest.Cluster;
+using ChordKvs.Tests.Operations;
 
-namespace ChordKvs.Tests.Operations.Cluster;
+namespace ChordKvs.Tests.Rest.Cluster;
 
 /// <summary><c>GET /metrics</c> after real client traffic on a three-node cluster.</summary>
 public sealed class MetricsEndpointTests
 {
-    private static KvCluster Cluster => OperationsCluster.Instance;
+    private static KvCluster Cluster => ThreeNodeCluster.Instance;
 
     [Test]
     public async Task A_short_workload_shows_in_the_named_series()
