@@ -239,8 +239,9 @@
         return td;
       };
 
-      const link = document.createElement("a");
-      link.href = row.node.address.replace(/\/$/, "") + "/";
+      // Only web addresses become links: an address is whatever a node advertises.
+      const link = document.createElement(/^https?:\/\//.test(row.node.address) ? "a" : "span");
+      if (link.tagName === "A") link.href = row.node.address.replace(/\/$/, "") + "/";
       link.textContent = shortAddress(row.node.address);
       cell().appendChild(link);
       cell("mono").textContent = row.node.id;
