@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using ChordKvs.Core;
+using ChordKvs.Core.Diagnostics;
 using ChordKvs.Core.Ring;
 using ChordKvs.Core.Transport;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -34,6 +35,7 @@ public sealed class ChordKvsNodeService : IHostedLifecycleService, IDisposable
     private readonly ILoggerFactory loggerFactory;
     private readonly ILogger logger;
     private readonly IHostApplicationLifetime lifetime;
+    private readonly ChordKvsMetrics metrics;
     private readonly TaskCompletionSource joined = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource stopping = new();
     private Random? random;
@@ -50,7 +52,8 @@ public sealed class ChordKvsNodeService : IHostedLifecycleService, IDisposable
         IHttpClientFactory clientFactory,
         TimeProvider time,
         ILoggerFactory loggerFactory,
-        IHostApplicationLifetime lifetime)
+        IHostApplicationLifetime lifetime,
+        ChordKvsMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
@@ -63,6 +66,7 @@ public sealed class ChordKvsNodeService : IHostedLifecycleService, IDisposable
         this.loggerFactory = loggerFactory;
         logger = loggerFactory.CreateLogger<ChordKvsNodeService>();
         this.lifetime = lifetime;
+        this.metrics = metrics;
     }
 
     /// <summary>The first member's identifier and the advertised address; null until the server has started.</summary>
@@ -267,7 +271,7 @@ public sealed class ChordKvsNodeService : IHostedLifecycleService, IDisposable
     }
 
     private ChordKvsNode NewNode(NodeInfo self) =>
-        new(self, transport, options.Node, time, new Random(random!.Next()), loggerFactory);
+        new(self, transport, options.Node, time, new Random(random!.Next()), loggerFactory, metrics);
 
     /// <summary>
     /// With K virtual nodes per host, a successor list of (N − 1)·K entries always names N − 1 other hosts, so
