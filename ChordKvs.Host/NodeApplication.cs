@@ -55,6 +55,7 @@ internal static class NodeApplication
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestTimeouts();
         app.MapChordKvs();
         return app;
     }

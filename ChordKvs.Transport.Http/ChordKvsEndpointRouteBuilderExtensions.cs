@@ -1,5 +1,6 @@
 using ChordKvs.Transport.Http;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -14,11 +15,19 @@ public static class ChordKvsEndpointRouteBuilderExtensions
     /// Maps everything a node serves: the client API (<see cref="MapChordKvsClientApi"/>) and the node-to-node
     /// RPC endpoint (<c>MapChordKvsInternal</c>). Requires <c>AddChordKvs</c> on the service collection.
     /// </summary>
+    /// <remarks>
+    /// Every endpoint gets the request timeout <see cref="ChordKvsNodeOptions.RequestTimeout"/>, enforced when the
+    /// host adds ASP.NET Core's request-timeouts middleware (<c>app.UseRequestTimeouts()</c>), and a request body
+    /// limit: one value for the client API, one range hand-off batch for the node-to-node endpoint.
+    /// </remarks>
     /// <returns>The client API's route group, for conventions such as authorization or rate limiting.</returns>
     public static RouteGroupBuilder MapChordKvs(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapChordKvsInternal();
+        var options = endpoints.ServiceProvider.GetRequiredService<IOptions<ChordKvsNodeOptions>>().Value;
+        var internalApi = endpoints.MapChordKvsInternal()
+            .WithMetadata(new RequestSizeLimitAttribute(EndpointLimits.NodeBodyBytes(options.Node)));
+        internalApi.WithRequestTimeout(EndpointLimits.TimeoutPolicy(options.RequestTimeout));
         return endpoints.MapChordKvsClientApi();
     }
 
@@ -27,7 +36,8 @@ public static class ChordKvsEndpointRouteBuilderExtensions
     /// <c>GET /cluster/nodes</c>. Every error is answered as <c>application/problem+json</c> (RFC 9457).
     /// </summary>
     /// <remarks>
-    /// The key is everything after <c>/kv/</c> in the request target as the client sent it, percent-decoded as
+    /// When <see cref="ChordKvsNodeOptions.ClientToken"/> is set, every endpoint of the group answers 401 to requests
+    /// without it. The key is everything after <c>/kv/</c> in the request target as the client sent it, percent-decoded as
     /// UTF-8, so it may contain <c>/</c> both literally and as <c>%2F</c>.
     /// </remarks>
     /// <returns>The client API's route group.</returns>
@@ -40,7 +50,14 @@ public static class ChordKvsEndpointRouteBuilderExtensions
         var kv = new KvEndpoints(service, options, services.GetRequiredService<ILoggerFactory>().CreateLogger<KvEndpoints>());
         var cluster = new ClusterEndpoints(service, options);
 
-        var api = endpoints.MapGroup(string.Empty);
+        var api = endpoints.MapGroup(string.Empty)
+            .WithMetadata(new RequestSizeLimitAttribute(EndpointLimits.ClientBodyBytes(options.Node)));
+        api.WithRequestTimeout(EndpointLimits.TimeoutPolicy(options.RequestTimeout));
+        if (options.ClientToken is { Length: > 0 } token)
+        {
+            api.AddEndpointFilter(new ClientTokenEndpointFilter(new SharedSecret(token)));
+        }
+
         var keys = api.MapGroup(KvEndpoints.Prefix);
 
         // The route only selects the handler; the key itself is read from the raw target (see RawTargetKey).

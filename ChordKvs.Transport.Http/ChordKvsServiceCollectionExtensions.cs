@@ -48,6 +48,7 @@ public static class ChordKvsServiceCollectionExtensions
         });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, ChordKvsKestrelSetup>());
         services.AddProblemDetails();
+        services.AddRequestTimeouts();
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient(BootstrapResolver.HttpClientName, static client => client.Timeout = TimeSpan.FromSeconds(5));
         services.AddSingleton<ChordKvsNodeService>();
