@@ -51,7 +51,7 @@ public static class ChordKvsEndpointRouteBuilderExtensions
         var cluster = new ClusterEndpoints(service, options);
 
         var api = endpoints.MapGroup(string.Empty)
-            .WithMetadata(new RequestSizeLimitAttribute(EndpointLimits.ClientBodyBytes(options.Node)));
+            .WithMetadata(new RequestSizeLimitAttribute(EndpointLimits.ClientBodyBytes(options.Node)), ClientApiDocumentation.Marker);
         api.WithRequestTimeout(EndpointLimits.TimeoutPolicy(options.RequestTimeout));
         if (options.ClientToken is { Length: > 0 } token)
         {
@@ -61,13 +61,16 @@ public static class ChordKvsEndpointRouteBuilderExtensions
         var keys = api.MapGroup(KvEndpoints.Prefix);
 
         // The route only selects the handler; the key itself is read from the raw target (see RawTargetKey).
-        keys.MapGet("/{**key}", kv.GetAsync).WithName("ChordKvsGet");
-        keys.MapPut("/{**key}", kv.PutAsync).WithName("ChordKvsPut");
-        keys.MapDelete("/{**key}", kv.DeleteAsync).WithName("ChordKvsDelete");
+        keys.MapGet("/{**key}", kv.GetAsync).WithName("ChordKvsGet").DescribeGet(options);
+        keys.MapPut("/{**key}", kv.PutAsync).WithName("ChordKvsPut").DescribePut(options);
+        keys.MapDelete("/{**key}", kv.DeleteAsync).WithName("ChordKvsDelete").DescribeDelete(options);
 
         var ring = api.MapGroup(ClusterEndpoints.Prefix);
-        ring.MapGet("/", cluster.Describe).WithName("ChordKvsCluster");
-        ring.MapGet("/nodes", cluster.DescribeRingAsync).WithName("ChordKvsClusterNodes");
+        ring.MapGet(string.Empty, cluster.Describe).WithName("ChordKvsCluster").DescribeCluster(options);
+        ring.MapGet("/nodes", cluster.DescribeRingAsync).WithName("ChordKvsClusterNodes").DescribeClusterNodes(options);
+
+        // The description of the client API; the node-to-node endpoint is excluded from it.
+        endpoints.MapOpenApi();
         return api;
     }
 }

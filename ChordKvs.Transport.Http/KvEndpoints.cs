@@ -89,8 +89,8 @@ internal sealed class KvEndpoints
     }
 
     /// <summary>
-    /// <c>PUT /kv/{key}[?w=W][&amp;ttl=SECONDS]</c> with a JSON body: 201 when created, 204 when replaced, each with the
-    /// new <c>ETag</c>. With <c>ttl</c>, the value reads as absent once that many seconds have passed.
+    /// <c>PUT /kv/{key}</c> with a JSON body, optionally <c>?w=W</c> and <c>?ttl=SECONDS</c>: 201 when created, 204 when
+    /// replaced, each with the new <c>ETag</c>. With <c>ttl</c>, the value reads as absent once that many seconds have passed.
     /// </summary>
     public async Task<Results<Created, NoContent, ProblemHttpResult>> PutAsync(HttpContext context, CancellationToken cancellationToken)
     {
