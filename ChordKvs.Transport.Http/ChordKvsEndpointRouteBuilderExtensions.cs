@@ -1,4 +1,6 @@
+using ChordKvs.Core.Diagnostics;
 using ChordKvs.Transport.Http;
+using ChordKvs.Transport.Http.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
@@ -12,8 +14,9 @@ namespace Microsoft.AspNetCore.Builder;
 public static class ChordKvsEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps everything a node serves: the client API (<see cref="MapChordKvsClientApi"/>) and the node-to-node
-    /// RPC endpoint (<c>MapChordKvsInternal</c>). Requires <c>AddChordKvs</c> on the service collection.
+    /// Maps everything a node serves: the client API (<see cref="MapChordKvsClientApi"/>), the node-to-node
+    /// RPC endpoint (<c>MapChordKvsInternal</c>) and the dashboard, metrics and health endpoints
+    /// (<c>MapChordKvsOperations</c>). Requires <c>AddChordKvs</c> on the service collection.
     /// </summary>
     /// <remarks>
     /// Every endpoint gets the request timeout <see cref="ChordKvsNodeOptions.RequestTimeout"/>, enforced when the
@@ -25,9 +28,11 @@ public static class ChordKvsEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<ChordKvsNodeOptions>>().Value;
+        var timeout = EndpointLimits.TimeoutPolicy(options.RequestTimeout);
         var internalApi = endpoints.MapChordKvsInternal()
             .WithMetadata(new RequestSizeLimitAttribute(EndpointLimits.NodeBodyBytes(options.Node)));
-        internalApi.WithRequestTimeout(EndpointLimits.TimeoutPolicy(options.RequestTimeout));
+        internalApi.WithRequestTimeout(timeout);
+        endpoints.MapChordKvsOperations().WithRequestTimeout(timeout);
         return endpoints.MapChordKvsClientApi();
     }
 
@@ -59,6 +64,7 @@ public static class ChordKvsEndpointRouteBuilderExtensions
         }
 
         var keys = api.MapGroup(KvEndpoints.Prefix);
+        keys.AddEndpointFilter(new ClientRequestMetricsFilter(services.GetRequiredService<ChordKvsMetrics>(), services.GetRequiredService<TimeProvider>()));
 
         // The route only selects the handler; the key itself is read from the raw target (see RawTargetKey).
         keys.MapGet("/{**key}", kv.GetAsync).WithName("ChordKvsGet").DescribeGet(options);

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using ChordKvs.Core;
+using ChordKvs.Core.Diagnostics;
 using ChordKvs.Core.Ring;
 using ChordKvs.Core.Transport;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -30,6 +31,7 @@ public sealed class ChordKvsNodeService : IHostedLifecycleService, IDisposable
     private readonly ILoggerFactory loggerFactory;
     private readonly ILogger logger;
     private readonly IHostApplicationLifetime lifetime;
+    private readonly ChordKvsMetrics metrics;
     private readonly TaskCompletionSource joined = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource stopping = new();
     private Random? random;
@@ -46,7 +48,8 @@ public sealed class ChordKvsNodeService : IHostedLifecycleService, IDisposable
         IHttpClientFactory clientFactory,
         TimeProvider time,
         ILoggerFactory loggerFactory,
-        IHostApplicationLifetime lifetime)
+        IHostApplicationLifetime lifetime,
+        ChordKvsMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
@@ -59,6 +62,7 @@ public sealed class ChordKvsNodeService : IHostedLifecycleService, IDisposable
         this.loggerFactory = loggerFactory;
         logger = loggerFactory.CreateLogger<ChordKvsNodeService>();
         this.lifetime = lifetime;
+        this.metrics = metrics;
     }
 
     /// <summary>This node's identifier and advertised address; null until the server has started.</summary>
@@ -240,7 +244,7 @@ public sealed class ChordKvsNodeService : IHostedLifecycleService, IDisposable
     }
 
     private ChordKvsNode NewNode(NodeInfo self) =>
-        new(self, transport, options.Node, time, new Random(random!.Next()), loggerFactory);
+        new(self, transport, options.Node, time, new Random(random!.Next()), loggerFactory, metrics);
 
     private ChordKvsNode Publish(ChordKvsNode created)
     {
