@@ -1,5 +1,6 @@
 using ChordKvs.Transport.Http;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -16,9 +17,9 @@ internal static class NodeCommand
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
         await using var app = NodeApplication.Build(command.Settings);
-        if (string.IsNullOrEmpty(app.Configuration[nameof(ChordKvsNodeOptions.ListenAddress)]))
+        if (string.IsNullOrEmpty(app.Configuration[nameof(ChordKvsNodeOptions.ListenAddress)]) && !app.Configuration.GetSection("Kestrel:Endpoints").GetChildren().Any())
         {
-            await error.WriteLineAsync($"chordkvs node: --listen HOST:PORT is required (or ListenAddress in appsettings.json, or {NodeApplication.EnvironmentPrefix}LISTENADDRESS).");
+            await error.WriteLineAsync($"chordkvs node: --listen HOST:PORT is required (or ListenAddress in appsettings.json, or {NodeApplication.EnvironmentPrefix}LISTENADDRESS, or Kestrel:Endpoints for TLS).");
             await error.WriteLineAsync("Run 'chordkvs node --help' for usage.");
             return ExitCodes.Usage;
         }
