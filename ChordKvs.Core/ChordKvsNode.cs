@@ -113,12 +113,21 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
     }
 
     /// <summary>Writes a JSON value (validated here), acknowledged once <paramref name="writeQuorum"/> replicas hold it (default: the configured W).</summary>
-    public Task<KvResult> PutAsync(string key, ReadOnlyMemory<byte> utf8Json, WriteConditions conditions = default, int? writeQuorum = null, CancellationToken cancellationToken = default)
+    /// <param name="key">The key.</param>
+    /// <param name="utf8Json">The value.</param>
+    /// <param name="conditions">The write's preconditions.</param>
+    /// <param name="writeQuorum">W for this write, or null for the configured default.</param>
+    /// <param name="timeToLive">
+    /// How long the value lives, from now on this node's clock, up to <c>Limits.MaxTimeToLive</c>; null for ever.
+    /// The value then reads as absent on every replica.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    public Task<KvResult> PutAsync(string key, ReadOnlyMemory<byte> utf8Json, WriteConditions conditions = default, int? writeQuorum = null, TimeSpan? timeToLive = null, CancellationToken cancellationToken = default)
     {
-        var invalid = CheckKey(key) ?? CheckValue(utf8Json.Span) ?? CheckQuorum(writeQuorum, "write");
+        var invalid = CheckKey(key) ?? CheckValue(utf8Json.Span) ?? CheckQuorum(writeQuorum, "write") ?? CheckTimeToLive(timeToLive);
         return invalid is not null
             ? Task.FromResult(invalid)
-            : RouteAsync(key, new CoordinateWriteRequest(key, utf8Json.ToArray(), conditions, writeQuorum), cancellationToken);
+            : RouteAsync(key, new CoordinateWriteRequest(key, utf8Json.ToArray(), conditions, writeQuorum, _time.GetUtcNow() + timeToLive), cancellationToken);
     }
 
     /// <summary>Deletes a key by writing a tombstone, acknowledged once <paramref name="writeQuorum"/> replicas hold it.</summary>
@@ -288,6 +297,11 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
         var result = _values.Validate(utf8Json);
         return result.IsValid ? null : new KvResult(result.Failure == ValidationFailure.TooLarge ? KvOutcome.TooLarge : KvOutcome.Invalid, Problem: result.Message);
     }
+
+    private KvResult? CheckTimeToLive(TimeSpan? timeToLive) =>
+        timeToLive is { } ttl && (ttl <= TimeSpan.Zero || ttl > _options.Limits.MaxTimeToLive)
+            ? new KvResult(KvOutcome.Invalid, Problem: $"The time to live must be positive and at most {_options.Limits.MaxTimeToLive}; {ttl} was asked for.")
+            : null;
 
     private KvResult? CheckQuorum(int? quorum, string kind)
     {

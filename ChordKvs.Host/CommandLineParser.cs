@@ -27,6 +27,7 @@ internal static class CommandLineParser
         ["--advertise"] = "AdvertisedAddress",
         ["--join"] = "JoinUrl",
         ["--secret"] = "ClusterSecret",
+        ["--client-token"] = "ClientToken",
         ["--replicas"] = "Node:Replication:ReplicaCount",
         ["--seed"] = "RandomSeed",
         ["--vnodes"] = "VirtualNodes",

@@ -42,6 +42,10 @@ internal static class NodeApplication
         }
 
         builder.Configuration.AddInMemoryCollection(settings);
+
+        // The slim builder leaves out HTTPS; this lets an operator serve TLS through Kestrel's own configuration
+        // (Kestrel:Endpoints with a certificate, see docs/operations.md) instead of --listen.
+        builder.WebHost.UseKestrelHttpsConfiguration();
         configureLogging?.Invoke(builder.Logging);
 
         builder.Services.AddOptions<ChordKvsNodeOptions>().Bind(builder.Configuration);
@@ -55,6 +59,7 @@ internal static class NodeApplication
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestTimeouts();
         app.MapChordKvs();
         return app;
     }

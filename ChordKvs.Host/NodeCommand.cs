@@ -1,6 +1,7 @@
 using ChordKvs.Core.Ring;
 using ChordKvs.Transport.Http;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -17,9 +18,9 @@ internal static class NodeCommand
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
         await using var app = NodeApplication.Build(command.Settings);
-        if (string.IsNullOrEmpty(app.Configuration[nameof(ChordKvsNodeOptions.ListenAddress)]))
+        if (string.IsNullOrEmpty(app.Configuration[nameof(ChordKvsNodeOptions.ListenAddress)]) && !app.Configuration.GetSection("Kestrel:Endpoints").GetChildren().Any())
         {
-            await error.WriteLineAsync($"chordkvs node: --listen HOST:PORT is required (or ListenAddress in appsettings.json, or {NodeApplication.EnvironmentPrefix}LISTENADDRESS).");
+            await error.WriteLineAsync($"chordkvs node: --listen HOST:PORT is required (or ListenAddress in appsettings.json, or {NodeApplication.EnvironmentPrefix}LISTENADDRESS, or Kestrel:Endpoints for TLS).");
             await error.WriteLineAsync("Run 'chordkvs node --help' for usage.");
             return ExitCodes.Usage;
         }

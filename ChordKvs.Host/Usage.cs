@@ -18,7 +18,7 @@ internal static class Usage
         """;
 
     public const string Node = """
-        Usage: chordkvs node --listen HOST:PORT [--join URL] [--replicas N] [--vnodes K] [--secret S] [--advertise URL] [--seed N]
+        Usage: chordkvs node --listen HOST:PORT [--join URL] [--replicas N] [--vnodes K] [--secret S] [--client-token T] [--advertise URL] [--seed N]
 
         Runs one node. Without --join it starts a new ring; with --join it joins the ring of the node at URL,
         retrying until that node answers. Ctrl-C (or SIGTERM) makes the node hand its keys over and leave.
@@ -30,11 +30,13 @@ internal static class Usage
           --vnodes K           Ring members (virtual nodes) this node runs, 1 to 64 (default 1), for a more even
                                share of the keys; replicas always go to distinct nodes. Same value on every node.
           --secret S           Cluster secret guarding node-to-node calls; every node needs the same one.
+                               A node whose secret the ring refuses logs why and exits with code 1.
+          --client-token T     Bearer token clients must send (Authorization: Bearer T); same on every node.
           --advertise URL      URL other nodes reach this one at (required when listening on 0.0.0.0).
           --seed N             Seed of the node's random choices, to repeat a run.
 
         Settings also come from appsettings.json next to the executable and from CHORDKVS_* environment
-        variables (CHORDKVS_LISTENADDRESS, CHORDKVS_JOINURL, CHORDKVS_CLUSTERSECRET,
+        variables (CHORDKVS_LISTENADDRESS, CHORDKVS_JOINURL, CHORDKVS_CLUSTERSECRET, CHORDKVS_CLIENTTOKEN,
         CHORDKVS_NODE__REPLICATION__REPLICACOUNT, ...); options on the command line win.
         """;
 

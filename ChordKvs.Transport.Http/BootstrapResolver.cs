@@ -10,7 +10,8 @@ namespace ChordKvs.Transport.Http;
 /// typed: <c>http://localhost:7000</c> and <c>http://127.0.0.1:7000</c> reach the same node, which knows itself
 /// by only one of them.
 /// </summary>
-internal sealed class BootstrapResolver(IHttpClientFactory clientFactory)
+/// <remarks>When the ring's client API requires a token, the request presents this node's <see cref="ChordKvsNodeOptions.ClientToken"/>.</remarks>
+internal sealed class BootstrapResolver(IHttpClientFactory clientFactory, string? clientToken)
 {
     /// <summary>The name of the <see cref="HttpClient"/> used to ask the join URL.</summary>
     public const string HttpClientName = "ChordKvs.Bootstrap";
@@ -23,7 +24,13 @@ internal sealed class BootstrapResolver(IHttpClientFactory clientFactory)
         HttpResponseMessage response;
         try
         {
-            response = await clientFactory.CreateClient(HttpClientName).GetAsync(uri, cancellationToken);
+            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            if (clientToken is { Length: > 0 })
+            {
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", clientToken);
+            }
+
+            response = await clientFactory.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
         }
         catch (HttpRequestException ex)
         {

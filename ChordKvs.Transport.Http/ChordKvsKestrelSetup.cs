@@ -4,8 +4,8 @@ using Microsoft.Extensions.Options;
 namespace ChordKvs.Transport.Http;
 
 /// <summary>
-/// Points Kestrel at <see cref="ChordKvsNodeOptions.ListenAddress"/> and sizes its request-line limit so that
-/// any key within <c>MaxKeyBytes</c>, fully percent-encoded, fits.
+/// Points Kestrel at <see cref="ChordKvsNodeOptions.ListenAddress"/>, sizes its request-line limit so that
+/// any key within <c>MaxKeyBytes</c>, fully percent-encoded, fits, and its request body limit to one value.
 /// </summary>
 internal sealed class ChordKvsKestrelSetup(IOptions<ChordKvsNodeOptions> nodeOptions) : IConfigureOptions<KestrelServerOptions>
 {
@@ -16,6 +16,9 @@ internal sealed class ChordKvsKestrelSetup(IOptions<ChordKvsNodeOptions> nodeOpt
     {
         ArgumentNullException.ThrowIfNull(options);
         var node = nodeOptions.Value;
+
+        // The server-wide body limit is one value; the node-to-node endpoint raises its own limit to one hand-off batch.
+        options.Limits.MaxRequestBodySize = EndpointLimits.ClientBodyBytes(node.Node);
 
         // Every key byte can take three characters ("%E2") in the request target.
         var neededLine = (3L * node.Node.Limits.MaxKeyBytes) + RequestLineOverhead;

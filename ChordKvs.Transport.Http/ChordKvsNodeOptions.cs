@@ -41,6 +41,25 @@ public sealed class ChordKvsNodeOptions
     public string? ClusterSecret { get; set; }
 
     /// <summary>
+    /// The bearer token clients must send (<c>Authorization: Bearer TOKEN</c>) to use the client API
+    /// (<c>/kv</c>, <c>/cluster</c>); a request without it, or with another token, is answered 401 with
+    /// <c>WWW-Authenticate: Bearer</c>. Compared in constant time. Default: null, which leaves the client API open
+    /// (fine on loopback, not on a shared network). Give every node the same token: a joining node presents it to
+    /// its join URL.
+    /// </summary>
+    public string? ClientToken { get; set; }
+
+    /// <summary>
+    /// The longest a request to any of the node's endpoints may take before it is abandoned and answered
+    /// 504 (client API) or 503 (node-to-node), as <c>application/problem+json</c>. Enforced by ASP.NET Core's
+    /// request-timeouts middleware, which the host must add (<c>app.UseRequestTimeouts()</c>; the
+    /// <c>chordkvs</c> executable does). Default: 30 seconds, longer than a lookup's deadline
+    /// (<c>Node:Ring:LookupTimeout</c>, 10 s) plus the replicas' answer time, so that a request the ring can
+    /// still answer is never cut short.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// Seeds the node's random choices (maintenance jitter), so that a run can be repeated. Default: null, a seed
     /// drawn at start and logged.
     /// </summary>

@@ -58,6 +58,16 @@ internal sealed class ChordKvsNodeOptionsValidator : IValidateOptions<ChordKvsNo
             failures.Add($"{nameof(ChordKvsNodeOptions.LeaveTimeout)} must be positive.");
         }
 
+        if (options.ClientToken is { Length: > 0 } token && token.Any(character => character is < '!' or > '~'))
+        {
+            failures.Add($"{nameof(ChordKvsNodeOptions.ClientToken)} must consist of printable ASCII characters without spaces (a base64 or hex string, for instance), as a bearer token must.");
+        }
+
+        if (options.Node is not null && options.RequestTimeout <= options.Node.Ring.LookupTimeout)
+        {
+            failures.Add($"{nameof(ChordKvsNodeOptions.RequestTimeout)} ({options.RequestTimeout}) must be longer than Node:Ring:LookupTimeout ({options.Node.Ring.LookupTimeout}), or requests the ring can still answer would be cut short.");
+        }
+
         if (options.RetryAfter < TimeSpan.FromSeconds(1))
         {
             failures.Add($"{nameof(ChordKvsNodeOptions.RetryAfter)} must be at least one second (Retry-After counts whole seconds).");

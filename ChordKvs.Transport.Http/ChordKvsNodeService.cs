@@ -61,7 +61,7 @@ public sealed class ChordKvsNodeService : IHostedLifecycleService, IDisposable
         this.transport = transport;
         this.registry = registry;
         this.server = server;
-        bootstrapResolver = new BootstrapResolver(clientFactory);
+        bootstrapResolver = new BootstrapResolver(clientFactory, this.options.ClientToken);
         this.time = time;
         this.loggerFactory = loggerFactory;
         logger = loggerFactory.CreateLogger<ChordKvsNodeService>();
@@ -227,10 +227,18 @@ public sealed class ChordKvsNodeService : IHostedLifecycleService, IDisposable
                 var bootstrap = await resolveBootstrap(cancellationToken);
                 if (bootstrap.Id == self.Id)
                 {
-                    var message = $"the join URL {joinUrl} leads to this node itself; start the first node without a join URL and give the others its address";
-                    Log.JoinImpossible(logger, self, message);
-                    joined.TrySetException(new InvalidOperationException(message));
-                    lifetime.StopApplication();
+                    GiveUpJoining(self, $"the join URL {joinUrl} leads to this node itself; start the first node without a join URL and give the others its address");
+                    return false;
+                }
+
+                // A node with another cluster secret must not keep knocking: its every call is refused, so it stops.
+                try
+                {
+                    await transport.CallAsync(bootstrap, new PingRequest(), cancellationToken);
+                }
+                catch (NodeUnreachableException ex) when (ex.InnerException is ClusterSecretRejectedException)
+                {
+                    GiveUpJoining(self, $"the node at {joinUrl} refused this node's cluster secret ({ex.Message}); give every node of the ring the same cluster secret (--secret)");
                     return false;
                 }
 
@@ -268,6 +276,14 @@ public sealed class ChordKvsNodeService : IHostedLifecycleService, IDisposable
 
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.JoinRetryMaxDelay.Ticks));
         }
+    }
+
+    /// <summary>A join that can never succeed: logged as critical, <see cref="Joined"/> faults, and the host stops (exit code 1).</summary>
+    private void GiveUpJoining(NodeInfo self, string reason)
+    {
+        Log.JoinImpossible(logger, self, reason);
+        joined.TrySetException(new InvalidOperationException(reason));
+        lifetime.StopApplication();
     }
 
     private ChordKvsNode NewNode(NodeInfo self) =>

@@ -49,6 +49,8 @@ public static class ChordKvsServiceCollectionExtensions
         });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, ChordKvsKestrelSetup>());
         services.AddProblemDetails();
+        services.AddRequestTimeouts();
+        services.AddOpenApi(ClientApiDocumentation.DocumentName, ClientApiDocumentation.Configure);
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient(BootstrapResolver.HttpClientName, static client => client.Timeout = TimeSpan.FromSeconds(5));
         services.AddChordKvsOperations();

@@ -6,7 +6,7 @@ namespace ChordKvs.Transport.Http;
 /// Answers 401 to any internal request that does not carry the cluster secret, before the endpoint reads
 /// its body. Applied to the whole internal route group, so endpoints added to the group later are guarded too.
 /// </summary>
-internal sealed class ClusterSecretEndpointFilter(ClusterSecret secret) : IEndpointFilter
+internal sealed class ClusterSecretEndpointFilter(SharedSecret secret) : IEndpointFilter
 {
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {

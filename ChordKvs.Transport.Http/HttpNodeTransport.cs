@@ -82,7 +82,8 @@ public sealed class HttpNodeTransport : INodeTransport
         {
             if (!response.IsSuccessStatusCode)
             {
-                throw new NodeUnreachableException(target, await DescribeErrorStatusAsync(target, request, response, cancellationToken));
+                var reason = await DescribeErrorStatusAsync(target, request, response, cancellationToken);
+                throw new NodeUnreachableException(target, reason, response.StatusCode == HttpStatusCode.Unauthorized ? new ClusterSecretRejectedException(reason) : null);
             }
 
             try

@@ -35,7 +35,7 @@ public static class InternalEndpointRouteBuilderExtensions
         var group = endpoints.MapGroup(ChordKvsInternalApi.PathPrefix);
         if (options.HasClusterSecret)
         {
-            group.AddEndpointFilter(new ClusterSecretEndpointFilter(new ClusterSecret(options.ClusterSecret!)));
+            group.AddEndpointFilter(new ClusterSecretEndpointFilter(new SharedSecret(options.ClusterSecret!)));
         }
 
         group.MapPost("/nodes/{nodeId}/rpc", rpc.HandleAsync)

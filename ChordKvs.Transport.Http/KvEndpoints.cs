@@ -31,6 +31,9 @@ internal sealed class KvEndpoints
 
     private const string JsonMediaType = "application/json";
 
+    /// <summary>The query parameter of a PUT that sets the value's time to live, in seconds.</summary>
+    private const string TimeToLiveParameter = "ttl";
+
     private readonly ChordKvsNodeService service;
     private readonly ChordKvsNodeOptions options;
     private readonly KeyValidator keyValidator;
@@ -85,11 +88,15 @@ internal sealed class KvEndpoints
         return TypedResults.Bytes(value, JsonMediaType);
     }
 
-    /// <summary><c>PUT /kv/{key}[?w=W]</c> with a JSON body: 201 when created, 204 when replaced, each with the new <c>ETag</c>.</summary>
+    /// <summary>
+    /// <c>PUT /kv/{key}</c> with a JSON body, optionally <c>?w=W</c> and <c>?ttl=SECONDS</c>: 201 when created, 204 when
+    /// replaced, each with the new <c>ETag</c>. With <c>ttl</c>, the value reads as absent once that many seconds have passed.
+    /// </summary>
     public async Task<Results<Created, NoContent, ProblemHttpResult>> PutAsync(HttpContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!TryReadKey(context, out var key, out var problem) || !TryReadQuorum(context.Request, "w", out var writeQuorum, out problem))
+        if (!TryReadKey(context, out var key, out var problem) || !TryReadQuorum(context.Request, "w", out var writeQuorum, out problem)
+            || !TryReadTimeToLive(context.Request, key, out var timeToLive, out problem))
         {
             return problem;
         }
@@ -120,7 +127,7 @@ internal sealed class KvEndpoints
             return problem;
         }
 
-        var result = await CallAsync(key, () => node.PutAsync(key, value, conditions, writeQuorum, cancellationToken));
+        var result = await CallAsync(key, () => node.PutAsync(key, value, conditions, writeQuorum, timeToLive, cancellationToken));
         switch (result.Outcome)
         {
             case KvOutcome.Created:
@@ -204,6 +211,29 @@ internal sealed class KvEndpoints
         }
 
         quorum = parsed;
+        return true;
+    }
+
+    private bool TryReadTimeToLive(HttpRequest request, string key, out TimeSpan? timeToLive, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    {
+        timeToLive = null;
+        problem = null;
+        if (!request.Query.TryGetValue(TimeToLiveParameter, out var values))
+        {
+            return true;
+        }
+
+        var maxSeconds = (long)options.Node.Limits.MaxTimeToLive.TotalSeconds;
+        if (values.Count != 1 || !long.TryParse(values[0], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds < 1 || seconds > maxSeconds)
+        {
+            problem = ClientProblems.BadRequest(
+                "Invalid ?ttl= parameter",
+                Invariant($"?ttl= is how many seconds the value lives: one whole number from 1 to {maxSeconds}; got '{string.Join(',', values.ToArray())}'. Leave it out for a value that never expires."),
+                key);
+            return false;
+        }
+
+        timeToLive = TimeSpan.FromSeconds(seconds);
         return true;
     }
 

@@ -27,9 +27,10 @@ internal sealed class RangeReplicator(
 {
     private NodeId? _rangeStartPulled;
 
-    /// <summary>One anti-entropy pass over this node's own range; also purges expired tombstones.</summary>
+    /// <summary>One anti-entropy pass over this node's own range; also expires values and purges expired tombstones.</summary>
     public async Task SynchronizeAsync(CancellationToken cancellationToken)
     {
+        store.ExpireValues(time.GetUtcNow(), options.TombstoneGracePeriod);
         store.PurgeExpiredTombstones(time.GetUtcNow());
         var state = ring.Routing;
         if (state.IsAlone || state.Predecessor is not { } predecessor)

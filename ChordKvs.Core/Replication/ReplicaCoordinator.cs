@@ -29,7 +29,7 @@ internal sealed class ReplicaCoordinator(
     {
         var replicas = ReplicaSet.Of(ring.Routing, options.ReplicaCount);
         var required = Math.Min(request.WriteQuorum ?? options.EffectiveWriteQuorum, replicas.Length);
-        var current = store.Get(request.Key);
+        var current = store.Get(request.Key)?.AsOf(time.GetUtcNow(), options.TombstoneGracePeriod);
         var currentLive = current is { IsTombstone: false } ? current : null;
         if (!request.Conditions.IsMetBy(current))
         {
@@ -51,7 +51,7 @@ internal sealed class ReplicaCoordinator(
 
         var version = clock.NextVersion();
         var entry = request.Value is { } value
-            ? StoredEntry.Live(request.Key, value, version)
+            ? StoredEntry.Live(request.Key, value, version, request.ExpiresAt)
             : StoredEntry.Tombstone(request.Key, version, time.GetUtcNow() + options.TombstoneGracePeriod);
         store.Apply(entry);
 
@@ -95,7 +95,7 @@ internal sealed class ReplicaCoordinator(
                 $"Only {replied} of the {required} replicas needed answered the read of '{request.Key}'. Retry later.");
         }
 
-        var newest = Newest(answers, answered);
+        var newest = Newest(answers, answered)?.AsOf(time.GetUtcNow(), options.TombstoneGracePeriod);
         _ = RepairWhenAllAnsweredAsync(replicas, reads, answers, answered);
         return newest is { IsTombstone: false }
             ? new KvResult(KvOutcome.Found, newest.Version, newest.Value, replied, required)

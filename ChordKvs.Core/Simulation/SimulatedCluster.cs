@@ -149,12 +149,12 @@ public sealed class SimulatedCluster
         return Run(() => node.GetAsync(key, readQuorum));
     }
 
-    /// <summary>Writes <paramref name="json"/> under <paramref name="key"/> through <paramref name="node"/>.</summary>
-    public KvResult Put(ChordKvsNode node, string key, string json, WriteConditions conditions = default, int? writeQuorum = null)
+    /// <summary>Writes <paramref name="json"/> under <paramref name="key"/> through <paramref name="node"/>, expiring after <paramref name="timeToLive"/> when given.</summary>
+    public KvResult Put(ChordKvsNode node, string key, string json, WriteConditions conditions = default, int? writeQuorum = null, TimeSpan? timeToLive = null)
     {
         ArgumentNullException.ThrowIfNull(node);
         var bytes = System.Text.Encoding.UTF8.GetBytes(json);
-        return Run(() => node.PutAsync(key, bytes, conditions, writeQuorum));
+        return Run(() => node.PutAsync(key, bytes, conditions, writeQuorum, timeToLive));
     }
 
     /// <summary>Deletes <paramref name="key"/> through <paramref name="node"/>.</summary>

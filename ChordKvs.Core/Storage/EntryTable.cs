@@ -35,6 +35,9 @@ internal sealed class EntryTable
     /// <summary>How many of those entries are tombstones.</summary>
     public int TombstoneCount { get; private set; }
 
+    /// <summary>How many of those entries are live values with an expiry.</summary>
+    public int ExpiringCount { get; private set; }
+
     /// <summary>All slots, empty ones as null, in no meaningful order.</summary>
     public ReadOnlySpan<StoredEntry?> Slots => _slots;
 
@@ -60,7 +63,7 @@ internal sealed class EntryTable
     {
         _slots[slot] = entry;
         Count++;
-        TombstoneCount += entry.IsTombstone ? 1 : 0;
+        Tally(entry, 1);
 
         // Growing after the insert keeps at least a quarter of the slots empty, so every probe ends.
         if (Count > MaxCountFor(_slots.Length))
@@ -69,11 +72,11 @@ internal sealed class EntryTable
         }
     }
 
-    /// <summary>Replaces the entry in the occupied <paramref name="slot"/> with a newer one for the same key.</summary>
+    /// <summary>Replaces the entry in the occupied <paramref name="slot"/> with another state of the same key.</summary>
     public void ReplaceAt(int slot, StoredEntry entry)
     {
-        var previous = _slots[slot]!;
-        TombstoneCount += (entry.IsTombstone ? 1 : 0) - (previous.IsTombstone ? 1 : 0);
+        Tally(_slots[slot]!, -1);
+        Tally(entry, 1);
         _slots[slot] = entry;
     }
 
@@ -121,6 +124,7 @@ internal sealed class EntryTable
         (_slots, _shift) = Allocate(capacity);
         Count = 0;
         TombstoneCount = 0;
+        ExpiringCount = 0;
         foreach (var entry in old)
         {
             if (entry is not null)
@@ -142,6 +146,13 @@ internal sealed class EntryTable
 
         _slots[slot] = entry;
         Count++;
-        TombstoneCount += entry.IsTombstone ? 1 : 0;
+        Tally(entry, 1);
+    }
+
+    // Keeps the per-kind counts as an entry enters (+1) or leaves (-1) the table.
+    private void Tally(StoredEntry entry, int change)
+    {
+        TombstoneCount += entry.IsTombstone ? change : 0;
+        ExpiringCount += entry.ExpiresAt is null ? 0 : change;
     }
 }

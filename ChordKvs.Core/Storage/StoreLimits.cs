@@ -27,6 +27,12 @@ public sealed class StoreLimits
     /// </summary>
     public int MaxJsonDepth { get; set; } = DefaultMaxJsonDepth;
 
+    /// <summary>
+    /// The longest time to live a write may ask for. Default: 365 days. Expiry times are absolute, so a longer one
+    /// would mostly measure how far the nodes' clocks may drift apart over the years, not what the client wants.
+    /// </summary>
+    public TimeSpan MaxTimeToLive { get; set; } = TimeSpan.FromDays(365);
+
     /// <summary>Throws when a limit is not a positive number, naming the setting.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A limit is zero or negative.</exception>
     public void Validate()
@@ -34,5 +40,6 @@ public sealed class StoreLimits
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxKeyBytes, nameof(MaxKeyBytes));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxValueBytes, nameof(MaxValueBytes));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxJsonDepth, nameof(MaxJsonDepth));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxTimeToLive, TimeSpan.FromSeconds(1), nameof(MaxTimeToLive));
     }
 }

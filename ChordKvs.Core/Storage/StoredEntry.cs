@@ -4,8 +4,8 @@ using ChordKvs.Core.Ring;
 namespace ChordKvs.Core.Storage;
 
 /// <summary>
-/// One key's state on a node: either a live JSON value or a tombstone left by a delete, with the version that
-/// decides which of two states for the same key wins. Immutable.
+/// One key's state on a node: either a live JSON value (which may expire) or a tombstone left by a delete, with
+/// the version that decides which of two states for the same key wins. Immutable.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -19,7 +19,14 @@ namespace ChordKvs.Core.Storage;
 /// peer cannot be filed under the wrong ring position. It is therefore not part of the JSON form.
 /// </para>
 /// <para>
-/// Two entries are equal when key, value bytes, version and purge time are equal.
+/// A value written with a time to live carries its absolute <see cref="ExpiresAt"/>, fixed by the node that took
+/// the write, so that every replica agrees on when it expires whatever the delay with which it received it.
+/// From that moment the value reads as absent (<see cref="AsOf"/>), and the store's maintenance turns it into a
+/// tombstone of the same version, which frees the value and, like a delete's tombstone, keeps an older version on
+/// a stale replica from coming back.
+/// </para>
+/// <para>
+/// Two entries are equal when key, value bytes, version, purge time and expiry are equal.
 /// </para>
 /// </remarks>
 public sealed class StoredEntry : IEquatable<StoredEntry>
@@ -27,14 +34,18 @@ public sealed class StoredEntry : IEquatable<StoredEntry>
     // 0 means "not a tombstone"; a tombstone's purge time is never the year 1 in practice.
     private readonly long _purgeAfterUtcTicks;
 
+    // 0 means "never expires"; like the purge time, kept as ticks to keep the entry small.
+    private readonly long _expiresAtUtcTicks;
+
     /// <summary>Creates an entry; <see cref="Live"/> and <see cref="Tombstone"/> say what is meant more plainly.</summary>
     /// <param name="key">The key, as the client wrote it.</param>
     /// <param name="value">The UTF-8 JSON bytes as written, or null for a tombstone. Not copied: the entry takes ownership.</param>
     /// <param name="version">The write's version.</param>
     /// <param name="purgeAfter">For a tombstone, when it may be purged; null for a live value.</param>
-    /// <exception cref="ArgumentException">A live value with a purge time, or a tombstone without one.</exception>
+    /// <param name="expiresAt">For a live value written with a time to live, when it expires; null otherwise.</param>
+    /// <exception cref="ArgumentException">A live value with a purge time, a tombstone without one, or a tombstone with an expiry.</exception>
     [JsonConstructor]
-    public StoredEntry(string key, byte[]? value, EntryVersion version, DateTimeOffset? purgeAfter)
+    public StoredEntry(string key, byte[]? value, EntryVersion version, DateTimeOffset? purgeAfter, DateTimeOffset? expiresAt = null)
     {
         ArgumentNullException.ThrowIfNull(key);
         if (value is null != purgeAfter.HasValue)
@@ -51,11 +62,19 @@ public sealed class StoredEntry : IEquatable<StoredEntry>
             throw new ArgumentOutOfRangeException(nameof(purgeAfter), "A tombstone's purge time must be after the year 1.");
         }
 
+        if (expiresAt is { } expiry && (value is null || expiry.UtcTicks == 0))
+        {
+            throw new ArgumentException(
+                value is null ? $"The tombstone for key '{key}' cannot expire; only live values do." : "An expiry must be after the year 1.",
+                nameof(expiresAt));
+        }
+
         Key = key;
         KeyId = NodeId.ForKey(key);
         Value = value;
         Version = version;
         _purgeAfterUtcTicks = purgeAfter?.UtcTicks ?? 0;
+        _expiresAtUtcTicks = expiresAt?.UtcTicks ?? 0;
     }
 
     /// <summary>The key, as the client wrote it.</summary>
@@ -78,6 +97,9 @@ public sealed class StoredEntry : IEquatable<StoredEntry>
     /// <summary>For a tombstone, the time after which it may be purged; null for a live value.</summary>
     public DateTimeOffset? PurgeAfter => _purgeAfterUtcTicks == 0 ? null : new DateTimeOffset(_purgeAfterUtcTicks, TimeSpan.Zero);
 
+    /// <summary>For a live value written with a time to live, the moment from which it reads as absent; null otherwise.</summary>
+    public DateTimeOffset? ExpiresAt => _expiresAtUtcTicks == 0 ? null : new DateTimeOffset(_expiresAtUtcTicks, TimeSpan.Zero);
+
     /// <summary>Whether this is a delete marker rather than a value.</summary>
     [JsonIgnore]
     public bool IsTombstone => Value is null;
@@ -90,10 +112,11 @@ public sealed class StoredEntry : IEquatable<StoredEntry>
     /// <param name="key">The key.</param>
     /// <param name="value">The UTF-8 JSON bytes as written. Not copied: the entry takes ownership.</param>
     /// <param name="version">The write's version.</param>
-    public static StoredEntry Live(string key, byte[] value, EntryVersion version)
+    /// <param name="expiresAt">When the value expires, or null when it does not.</param>
+    public static StoredEntry Live(string key, byte[] value, EntryVersion version, DateTimeOffset? expiresAt = null)
     {
         ArgumentNullException.ThrowIfNull(value);
-        return new StoredEntry(key, value, version, purgeAfter: null);
+        return new StoredEntry(key, value, version, purgeAfter: null, expiresAt);
     }
 
     /// <summary>A tombstone: the key was deleted by the write <paramref name="version"/>.</summary>
@@ -106,6 +129,16 @@ public sealed class StoredEntry : IEquatable<StoredEntry>
     public static StoredEntry Tombstone(string key, EntryVersion version, DateTimeOffset purgeAfter) =>
         new(key, value: null, version, purgeAfter);
 
+    /// <summary>Whether this is a live value whose expiry is at or before <paramref name="now"/>.</summary>
+    public bool IsExpiredAt(DateTimeOffset now) => _expiresAtUtcTicks != 0 && now.UtcTicks >= _expiresAtUtcTicks;
+
+    /// <summary>
+    /// This entry as it stands at <paramref name="now"/>: itself, or, for a value that has expired, the tombstone of
+    /// the same version, purged <paramref name="gracePeriod"/> after the expiry (so every replica computes the same one).
+    /// </summary>
+    public StoredEntry AsOf(DateTimeOffset now, TimeSpan gracePeriod) =>
+        IsExpiredAt(now) ? Tombstone(Key, Version, new DateTimeOffset(_expiresAtUtcTicks, TimeSpan.Zero) + gracePeriod) : this;
+
     /// <summary>Whether this is a tombstone whose purge time lies strictly before <paramref name="now"/>.</summary>
     public bool IsPurgeableAt(DateTimeOffset now) => _purgeAfterUtcTicks != 0 && now.UtcTicks > _purgeAfterUtcTicks;
 
@@ -115,6 +148,7 @@ public sealed class StoredEntry : IEquatable<StoredEntry>
         && (ReferenceEquals(this, other)
             || (Version == other.Version
                 && _purgeAfterUtcTicks == other._purgeAfterUtcTicks
+                && _expiresAtUtcTicks == other._expiresAtUtcTicks
                 && string.Equals(Key, other.Key, StringComparison.Ordinal)
                 && (Value is null ? other.Value is null : other.Value is not null && Value.AsSpan().SequenceEqual(other.Value))));
 
@@ -124,9 +158,9 @@ public sealed class StoredEntry : IEquatable<StoredEntry>
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(KeyId, Version);
 
-    /// <summary>The key, version and either the value's size or the purge time, for logs and test failures.</summary>
+    /// <summary>The key, version and either the value's size (and expiry) or the purge time, for logs and test failures.</summary>
     public override string ToString() =>
         IsTombstone
             ? $"{Key} @ {Version}: tombstone, purge after {PurgeAfter:O}"
-            : $"{Key} @ {Version}: {ValueLength} bytes";
+            : $"{Key} @ {Version}: {ValueLength} bytes{(ExpiresAt is { } expiry ? $", expires at {expiry:O}" : string.Empty)}";
 }

@@ -189,6 +189,41 @@ public sealed class VersionedStore
     }
 
     /// <summary>
+    /// Turns every value whose expiry is at or before <paramref name="now"/> into the tombstone of the same version
+    /// (<see cref="StoredEntry.AsOf"/>), freeing the value; the tombstone is purged <paramref name="gracePeriod"/>
+    /// after the expiry. The version, and so the range digest, is unchanged, so replicas that have not expired the
+    /// value yet do not count as different.
+    /// </summary>
+    /// <returns>How many values expired.</returns>
+    public int ExpireValues(DateTimeOffset now, TimeSpan gracePeriod)
+    {
+        var expired = 0;
+        foreach (var table in _buckets)
+        {
+            if (table is null)
+            {
+                continue;
+            }
+
+            lock (table)
+            {
+                for (var slot = 0; table.ExpiringCount > 0 && slot < table.Slots.Length; slot++)
+                {
+                    if (table.At(slot) is { } entry && entry.IsExpiredAt(now))
+                    {
+                        var tombstone = entry.AsOf(now, gracePeriod);
+                        table.ReplaceAt(slot, tombstone);
+                        Account(entry, tombstone);
+                        expired++;
+                    }
+                }
+            }
+        }
+
+        return expired;
+    }
+
+    /// <summary>
     /// The digest of the entries, tombstones included, whose key identifier lies in the arc
     /// (<paramref name="fromExclusive"/>, <paramref name="toInclusive"/>]; equal bounds mean the whole circle.
     /// </summary>

@@ -21,7 +21,11 @@ public sealed record CoordinateReadRequest(string Key, int? ReadQuorum) : NodeRe
 /// <param name="Value">The validated UTF-8 JSON, or null to delete.</param>
 /// <param name="Conditions">The write's preconditions.</param>
 /// <param name="WriteQuorum">W for this write, or null for the configured default.</param>
-public sealed record CoordinateWriteRequest(string Key, byte[]? Value, WriteConditions Conditions, int? WriteQuorum) : NodeRequest<ClientResultReply>
+/// <param name="ExpiresAt">
+/// When the value expires, or null when it does not: an absolute time, fixed by the node that took the request,
+/// so that every replica expires the value at the same moment.
+/// </param>
+public sealed record CoordinateWriteRequest(string Key, byte[]? Value, WriteConditions Conditions, int? WriteQuorum, DateTimeOffset? ExpiresAt = null) : NodeRequest<ClientResultReply>
 {
     /// <summary>Not idempotent: each delivery makes a new version, and a conditional write could fail on the retry.</summary>
     public override bool IsIdempotent => false;

@@ -9,7 +9,7 @@ public class CommandLineParserTests
     [Test]
     public void Node_options_become_configuration_keys()
     {
-        var parsed = Parse("node", "--listen", "127.0.0.1:7001", "--join=http://127.0.0.1:7000", "--replicas", "5", "--secret", "s3cret", "--advertise", "http://a:7001", "--seed", "42", "--vnodes", "8");
+        var parsed = Parse("node", "--listen", "127.0.0.1:7001", "--join=http://127.0.0.1:7000", "--replicas", "5", "--secret", "s3cret", "--client-token", "t0ken", "--advertise", "http://a:7001", "--seed", "42", "--vnodes", "8");
 
         Assert.That(parsed, Is.TypeOf<ParsedCommand.Node>());
         Assert.That(((ParsedCommand.Node)parsed).Settings, Is.EquivalentTo(new Dictionary<string, string?>
@@ -18,6 +18,7 @@ public class CommandLineParserTests
             ["JoinUrl"] = "http://127.0.0.1:7000",
             ["Node:Replication:ReplicaCount"] = "5",
             ["ClusterSecret"] = "s3cret",
+            ["ClientToken"] = "t0ken",
             ["AdvertisedAddress"] = "http://a:7001",
             ["RandomSeed"] = "42",
             ["VirtualNodes"] = "8",

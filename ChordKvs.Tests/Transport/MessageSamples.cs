@@ -23,6 +23,7 @@ public static class MessageSamples
     private static readonly EntryVersion V1 = new(new HybridTimestamp(1_767_225_600_000, 3), A.Id);
     private static readonly EntryVersion V2 = new(new HybridTimestamp(1_767_225_600_001, 0), B.Id);
     private static readonly StoredEntry LiveEntry = StoredEntry.Live("users/42 ✓", "{\"name\": \"Ada\"}"u8.ToArray(), V1);
+    private static readonly StoredEntry ExpiringEntry = StoredEntry.Live("session", "1"u8.ToArray(), V1, new DateTimeOffset(2026, 1, 1, 0, 0, 30, TimeSpan.Zero));
     private static readonly StoredEntry Tombstone = StoredEntry.Tombstone("gone", V2, new DateTimeOffset(2026, 1, 1, 1, 0, 0, TimeSpan.Zero));
 
     /// <summary>A named request and the reply its handler gives.</summary>
@@ -46,9 +47,11 @@ public static class MessageSamples
         new("coordinate read found", new CoordinateReadRequest("users/42 ✓", 2), new ClientResultReply(new KvResult(KvOutcome.Found, V1, "[1,2]"u8.ToArray(), 2, 2))),
         new("coordinate read default quorum, not found", new CoordinateReadRequest("k", null), new ClientResultReply(new KvResult(KvOutcome.NotFound, Problem: "Key 'k' has no value."))),
         new("coordinate conditional write", new CoordinateWriteRequest("k", "true"u8.ToArray(), new WriteConditions(IfMatch: V2, IfExists: true), 3), new ClientResultReply(new KvResult(KvOutcome.Replaced, V1, null, 3, 3))),
+        new("coordinate write that expires", new CoordinateWriteRequest("k", "1"u8.ToArray(), default, null, new DateTimeOffset(2026, 1, 1, 0, 0, 30, TimeSpan.Zero)), new ClientResultReply(new KvResult(KvOutcome.Created, V1, null, 2, 2))),
         new("coordinate delete", new CoordinateWriteRequest("k", null, new WriteConditions(IfAbsent: true), null), new ClientResultReply(new KvResult(KvOutcome.Unavailable, null, null, 1, 2, "Only 1 of the 2 replicas needed acknowledged the write."))),
         new("replica write of a value", new ReplicaWriteRequest(LiveEntry), AckReply.Instance),
         new("replica write of a tombstone", new ReplicaWriteRequest(Tombstone), AckReply.Instance),
+        new("replica write of a value that expires", new ReplicaWriteRequest(ExpiringEntry), AckReply.Instance),
         new("replica read found", new ReplicaReadRequest("users/42 ✓"), new ReplicaReadReply(LiveEntry)),
         new("replica read absent", new ReplicaReadRequest("none"), new ReplicaReadReply(null)),
         new("range digest", new RangeDigestRequest(D.Id, A.Id), new RangeDigestReply(new RangeDigest(ulong.MaxValue, 12))),

@@ -50,6 +50,12 @@ public class BadRequestTests
         yield return new("non-numeric ?w=", () => Put(Cluster, VictimPath, "2", "?w=abc"), HttpStatusCode.BadRequest, "?w= is the number of replicas");
         yield return new("zero ?w=", () => Put(Cluster, VictimPath, "2", "?w=0"), HttpStatusCode.BadRequest, "from 1 to the replica count 3");
         yield return new("?w= above the replica count", () => Put(Cluster, VictimPath, "2", "?w=4"), HttpStatusCode.BadRequest, "from 1 to the replica count 3");
+        yield return new("zero ?ttl=", () => Put(Cluster, VictimPath, "2", "?ttl=0"), HttpStatusCode.BadRequest, "?ttl= is how many seconds the value lives");
+        yield return new("negative ?ttl=", () => Put(Cluster, VictimPath, "2", "?ttl=-5"), HttpStatusCode.BadRequest, "from 1 to 31536000");
+        yield return new("fractional ?ttl=", () => Put(Cluster, VictimPath, "2", "?ttl=1.5"), HttpStatusCode.BadRequest, "one whole number");
+        yield return new("?ttl= beyond the maximum", () => Put(Cluster, VictimPath, "2", "?ttl=31536001"), HttpStatusCode.BadRequest, "from 1 to 31536000");
+        yield return new("?ttl= beyond 64 bits", () => Put(Cluster, VictimPath, "2", "?ttl=99999999999999999999"), HttpStatusCode.BadRequest, "?ttl=");
+        yield return new("two ?ttl= values", () => Put(Cluster, VictimPath, "2", "?ttl=5&ttl=6"), HttpStatusCode.BadRequest, "got '5,6'");
         yield return new("fractional ?w=", () => Put(Cluster, VictimPath, "2", "?w=1.5"), HttpStatusCode.BadRequest, "got '1.5'");
         yield return new("empty ?w=", () => Put(Cluster, VictimPath, "2", "?w="), HttpStatusCode.BadRequest, "?w= is the number");
         yield return new("repeated ?w=", () => Put(Cluster, VictimPath, "2", "?w=1&w=2"), HttpStatusCode.BadRequest, "one whole number");

@@ -2,9 +2,9 @@ using ChordKvs.Transport.Http;
 
 namespace ChordKvs.Tests.Transport;
 
-public class ClusterSecretTests
+public class SharedSecretTests
 {
-    private readonly ClusterSecret secret = new("correct-horse");
+    private readonly SharedSecret secret = new("correct-horse");
 
     [Test]
     public void The_same_secret_matches()

@@ -4,18 +4,19 @@ using System.Text;
 namespace ChordKvs.Transport.Http;
 
 /// <summary>
-/// The expected cluster secret, held as a digest and compared in constant time.
+/// A secret a caller must present (the cluster secret of node-to-node calls, the client API's bearer token),
+/// held as a digest and compared in constant time.
 /// </summary>
 /// <remarks>
 /// Both sides are hashed with SHA-256 before <see cref="CryptographicOperations.FixedTimeEquals"/> compares
 /// them: the comparison then always covers 32 bytes, so its timing reveals neither how many leading
 /// characters matched nor the secret's length.
 /// </remarks>
-internal sealed class ClusterSecret
+internal sealed class SharedSecret
 {
     private readonly byte[] digest;
 
-    public ClusterSecret(string secret)
+    public SharedSecret(string secret)
     {
         ArgumentException.ThrowIfNullOrEmpty(secret);
         digest = Digest(secret);
