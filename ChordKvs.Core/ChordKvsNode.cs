@@ -27,6 +27,10 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
     private readonly HybridLogicalClock _clock;
     private readonly ReplicaCoordinator _coordinator;
     private readonly RangeReplicator _replicator;
+    private readonly StrayEntryHandOff _strays;
+    private readonly PeerFailureDetector _failures;
+    private readonly KnownPeers _knownPeers = new(64);
+    private DateTimeOffset _lastPeerProbe;
     private MaintenanceTimer? _antiEntropy;
 
     /// <summary>Creates a node that is not yet in a ring; call <see cref="Create"/> or <see cref="JoinAsync"/>.</summary>
@@ -51,9 +55,19 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
         _keys = new KeyValidator(options.Limits);
         _values = new JsonValueValidator(options.Limits);
         _clock = new HybridLogicalClock(time, self.Id);
-        _coordinator = new ReplicaCoordinator(Ring, Store, _clock, transport, options.Replication, time);
+        _failures = new PeerFailureDetector(time, options.Replication.SuspicionPeriod);
+        _coordinator = new ReplicaCoordinator(Ring, Store, _clock, transport, options.Replication, time, _failures);
         _replicator = new RangeReplicator(Ring, Store, transport, options.Replication, time);
-        Ring.RoutingChanged += (_, _) => _antiEntropy?.RunSoon(SoonAfterRoutingChange);
+        _strays = new StrayEntryHandOff(Ring, Store, transport, options.Replication);
+        Ring.RoutingChanged += (_, change) =>
+        {
+            lock (_knownPeers)
+            {
+                _knownPeers.Remember(change.After);
+            }
+
+            _antiEntropy?.RunSoon(SoonAfterRoutingChange);
+        };
     }
 
     /// <summary>This node's identifier and address.</summary>
@@ -225,10 +239,10 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
             return new KvResult(KvOutcome.Unavailable, Problem: $"The node responsible for '{key}' could not be reached: {exception.Message}");
         }
 
-        // The responsible node coordinates; if it does not answer, the next node (its first replica, and its
-        // successor once the ring has noticed) takes over.
+        // The responsible node coordinates; if it does not answer, or is suspected of being down, the next node
+        // (its first replica, and its successor once the ring has noticed) takes over.
         var tried = 0;
-        foreach (var coordinator in lookup.Successors)
+        foreach (var coordinator in lookup.Successors.OrderBy(node => _failures.IsSuspected(node) ? 1 : 0))
         {
             if (tried++ == 2)
             {
@@ -242,10 +256,13 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
 
             try
             {
-                return (await _transport.CallAsync(coordinator, (NodeRequest<ClientResultReply>)request, cancellationToken)).Result;
+                var reply = await _transport.CallAsync(coordinator, (NodeRequest<ClientResultReply>)request, cancellationToken);
+                _failures.ReportSuccess(coordinator);
+                return reply.Result;
             }
             catch (NodeUnreachableException exception)
             {
+                _failures.ReportFailure(coordinator);
                 LogCoordinatorUnreachable(Self, coordinator, exception.Message);
             }
         }
@@ -283,7 +300,39 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
     private void StartAntiEntropy()
     {
         var period = _options.Replication.AntiEntropyInterval;
-        _antiEntropy = new MaintenanceTimer(_time, _replicator.SynchronizeAsync, () => MaintenanceTimer.Jittered(period, 0.5, _random), OnAntiEntropyFailure);
+        _antiEntropy = new MaintenanceTimer(_time, AntiEntropyPassAsync, () => MaintenanceTimer.Jittered(period, 0.5, _random), OnAntiEntropyFailure);
+    }
+
+    private async Task AntiEntropyPassAsync(CancellationToken cancellationToken)
+    {
+        await _replicator.SynchronizeAsync(cancellationToken);
+        await _strays.HandOffAsync(cancellationToken);
+        await ProbeKnownPeerAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// At most twice per anti-entropy interval, looks up this node's successor through a node it once had as a
+    /// neighbour but no longer does, which merges the rings a healed partition left behind.
+    /// </summary>
+    private async Task ProbeKnownPeerAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        if (now - _lastPeerProbe < _options.Replication.AntiEntropyInterval / 2)
+        {
+            return;
+        }
+
+        _lastPeerProbe = now;
+        NodeInfo? peer;
+        lock (_knownPeers)
+        {
+            peer = _knownPeers.PickOutside(Ring.Routing, _random);
+        }
+
+        if (peer is not null)
+        {
+            await Ring.VerifySuccessorThroughAsync(peer, cancellationToken);
+        }
     }
 
     private void OnAntiEntropyFailure(Exception exception)
