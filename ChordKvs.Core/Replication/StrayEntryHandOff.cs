@@ -83,10 +83,7 @@ internal sealed class StrayEntryHandOff(ChordNode ring, VersionedStore store, IN
         {
             foreach (var replica in replicas)
             {
-                for (var offset = 0; offset < entries.Count; offset += options.TransferBatchSize)
-                {
-                    await transport.CallAsync(replica, new RangePushRequest([.. entries.Skip(offset).Take(options.TransferBatchSize)]), cancellationToken);
-                }
+                await RangeReplicator.PushAsync(transport, replica, entries, options.TransferBatchSize, cancellationToken);
             }
 
             return true;

@@ -23,6 +23,12 @@ public class ChaosTests
         {
             var report = ChaosRun.Execute(seed, settings);
             totals.Add(report);
+            if (seeds.Count > DefaultSeeds && totals.Seeds % 100 == 0)
+            {
+                // Long runs report as they go, so that a run cut short still shows its figures.
+                TestContext.Progress.WriteLine(totals.ToString());
+            }
+
             if (report.Failed)
             {
                 failures.Add(ChaosShrinker.Describe(report, ChaosShrinker.Shrink(report, settings)));
@@ -52,7 +58,6 @@ public class ChaosTests
 
     private sealed class Totals
     {
-        private int _seeds;
         private int _faults;
         private int _writes;
         private int _reads;
@@ -61,9 +66,11 @@ public class ChaosTests
         private int _invented;
         private int _other;
 
+        public int Seeds { get; private set; }
+
         public void Add(ChaosReport report)
         {
-            _seeds++;
+            Seeds++;
             _faults += report.FaultsApplied;
             _writes += report.AcknowledgedWrites;
             _reads += report.AcknowledgedReads;
@@ -74,7 +81,7 @@ public class ChaosTests
         }
 
         public override string ToString() =>
-            $"chaos: {_seeds} seeds, {_faults} faults injected, {_writes} acknowledged writes and {_reads} reads checked; " +
+            $"chaos: {Seeds} seeds, {_faults} faults injected, {_writes} acknowledged writes and {_reads} reads checked; " +
             $"lost writes {_lost}, resurrected deletes {_resurrected}, invented values {_invented}, ring/replication errors {_other}";
     }
 }
