@@ -34,16 +34,16 @@ public enum FaultKind
 /// </summary>
 public sealed record ChaosFault(TimeSpan At, FaultKind Kind, ImmutableArray<string> Nodes, TimeSpan Duration = default, double Rate = 0, TimeSpan Latency = default)
 {
-    /// <summary>One line of a printed schedule, e.g. <c>t=12.345s crash sim://kv-3</c>.</summary>
+    /// <summary>One line of a printed schedule, e.g. <c>t=12.345s CRASH sim://kv-3</c>; exact, so a printed schedule can be replayed.</summary>
     public override string ToString()
     {
         var at = string.Create(CultureInfo.InvariantCulture, $"t={At.TotalSeconds:0.000}s {Kind.ToString().ToUpperInvariant()}");
         var nodes = string.Join(",", Nodes);
         return Kind switch
         {
-            FaultKind.Partition => string.Create(CultureInfo.InvariantCulture, $"{at} [{nodes}] | rest for {Duration.TotalSeconds:0.0}s"),
-            FaultKind.Loss => string.Create(CultureInfo.InvariantCulture, $"{at} {Rate:P0} for {Duration.TotalSeconds:0.0}s"),
-            FaultKind.Delay => string.Create(CultureInfo.InvariantCulture, $"{at} up to {Latency.TotalMilliseconds:0}ms for {Duration.TotalSeconds:0.0}s"),
+            FaultKind.Partition => string.Create(CultureInfo.InvariantCulture, $"{at} [{nodes}] | rest for {Duration.TotalSeconds:0.000}s"),
+            FaultKind.Loss => string.Create(CultureInfo.InvariantCulture, $"{at} rate {Rate:0.000} for {Duration.TotalSeconds:0.000}s"),
+            FaultKind.Delay => string.Create(CultureInfo.InvariantCulture, $"{at} up to {Latency.TotalMilliseconds:0}ms for {Duration.TotalSeconds:0.000}s"),
             _ => $"{at} {nodes}",
         };
     }

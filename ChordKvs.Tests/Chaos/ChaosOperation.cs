@@ -22,10 +22,10 @@ public enum OperationOutcome
     /// <summary>The store acknowledged a write or delete, or answered a read.</summary>
     Acknowledged,
 
-    /// <summary>The store answered that nothing was changed (a delete of an absent key).</summary>
-    NoEffect,
-
-    /// <summary>The operation failed or timed out: a write may or may not have taken effect, now or later.</summary>
+    /// <summary>
+    /// The operation failed or timed out, or was a delete answered "not found": a write may or may not have taken
+    /// effect, now or later.
+    /// </summary>
     Unknown,
 }
 
@@ -57,7 +57,7 @@ public sealed class ChaosOperation(int index, OperationKind kind, string key, st
     public string? ReadValue { get; set; }
 
     /// <summary>Whether this is a put or delete that may have changed the key.</summary>
-    public bool MayHaveWritten => Kind != OperationKind.Get && Outcome != OperationOutcome.NoEffect;
+    public bool MayHaveWritten => Kind != OperationKind.Get;
 
     /// <inheritdoc />
     public override string ToString() =>

@@ -77,7 +77,7 @@ public static class ChaosScheduleGenerator
                     faults.Add(new ChaosFault(at, kind, side, duration));
                     break;
                 case FaultKind.Loss:
-                    faults.Add(new ChaosFault(at, kind, [], duration, Rate: 0.02 + (random.NextDouble() * 0.18)));
+                    faults.Add(new ChaosFault(at, kind, [], duration, Rate: Math.Round(0.02 + (random.NextDouble() * 0.18), 3)));
                     break;
                 case FaultKind.Delay:
                     faults.Add(new ChaosFault(at, kind, [], duration, Latency: TimeSpan.FromMilliseconds(random.Next(30, 300))));

@@ -8,7 +8,9 @@ namespace ChordKvs.Tests.Chaos;
 /// <para>
 /// Write y <em>follows</em> write x when y was invoked more than <see cref="ClockResolution"/> after x completed
 /// with an acknowledgement. A write that failed or timed out has no completion: it may still be applied later
-/// (a forwarded request can arrive after the client gave up), so nothing follows it. The key's initial absence
+/// (a forwarded request can arrive after the client gave up), so nothing follows it. A delete answered "not found"
+/// counts as such a write too: the node that received it retries a coordinator that did not answer in time, and the
+/// retry may find the tombstone the first attempt wrote. The key's initial absence
 /// counts as an acknowledged delete that completed at time zero.
 /// </para>
 /// <para>
