@@ -29,6 +29,10 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
     private readonly ReplicaCoordinator _coordinator;
     private readonly RangeReplicator _replicator;
     private readonly ChordKvsMetrics? _metrics;
+    private readonly StrayEntryHandOff _strays;
+    private readonly PeerFailureDetector _failures;
+    private readonly KnownPeers _knownPeers = new(64);
+    private DateTimeOffset _lastPeerProbe;
     private MaintenanceTimer? _antiEntropy;
 
     /// <summary>Creates a node that is not yet in a ring; call <see cref="Create"/> or <see cref="JoinAsync"/>.</summary>
@@ -54,11 +58,21 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
         _keys = new KeyValidator(options.Limits);
         _values = new JsonValueValidator(options.Limits);
         _clock = new HybridLogicalClock(time, self.Id);
-        _coordinator = new ReplicaCoordinator(Ring, Store, _clock, transport, options.Replication, time, metrics);
+        _failures = new PeerFailureDetector(time, options.Replication.SuspicionPeriod);
+        _coordinator = new ReplicaCoordinator(Ring, Store, _clock, transport, options.Replication, time, _failures, metrics);
         _replicator = new RangeReplicator(Ring, Store, transport, options.Replication, time, metrics);
+        _strays = new StrayEntryHandOff(Ring, Store, transport, options.Replication, metrics);
         _metrics = metrics;
         metrics?.Attach(this);
-        Ring.RoutingChanged += (_, _) => _antiEntropy?.RunSoon(SoonAfterRoutingChange);
+        Ring.RoutingChanged += (_, change) =>
+        {
+            lock (_knownPeers)
+            {
+                _knownPeers.Remember(change.After);
+            }
+
+            _antiEntropy?.RunSoon(SoonAfterRoutingChange);
+        };
     }
 
     /// <summary>This node's identifier and address.</summary>
@@ -242,12 +256,13 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
 
         _metrics?.LookupCompleted(lookup.Hops);
 
-        // The responsible node coordinates; if it does not answer, the next node (its first replica, and its
-        // successor once the ring has noticed) takes over. Nodes on a physical node (address) that did not answer
-        // are passed over: its other virtual nodes went down with it, and the first replica lives elsewhere.
+        // The responsible node coordinates; if it does not answer, or is suspected of being down, the next node
+        // (its first replica, and its successor once the ring has noticed) takes over. Nodes on a physical node
+        // (address) that did not answer are passed over: its other virtual nodes went down with it, and the first
+        // replica lives elsewhere.
         var tried = 0;
         var silent = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var coordinator in lookup.Successors)
+        foreach (var coordinator in lookup.Successors.OrderBy(node => _failures.IsSuspected(node) ? 1 : 0))
         {
             if (silent.Contains(coordinator.Address))
             {
@@ -267,10 +282,13 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
             try
             {
                 _metrics?.Forwarded();
-                return (await _transport.CallAsync(coordinator, (NodeRequest<ClientResultReply>)request, cancellationToken)).Result;
+                var reply = await _transport.CallAsync(coordinator, (NodeRequest<ClientResultReply>)request, cancellationToken);
+                _failures.ReportSuccess(coordinator);
+                return reply.Result;
             }
             catch (NodeUnreachableException exception)
             {
+                _failures.ReportFailure(coordinator);
                 LogCoordinatorUnreachable(Self, coordinator, exception.Message);
                 silent.Add(coordinator.Address);
             }
@@ -314,7 +332,39 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
     private void StartAntiEntropy()
     {
         var period = _options.Replication.AntiEntropyInterval;
-        _antiEntropy = new MaintenanceTimer(_time, _replicator.SynchronizeAsync, () => MaintenanceTimer.Jittered(period, 0.5, _random), OnAntiEntropyFailure);
+        _antiEntropy = new MaintenanceTimer(_time, AntiEntropyPassAsync, () => MaintenanceTimer.Jittered(period, 0.5, _random), OnAntiEntropyFailure);
+    }
+
+    private async Task AntiEntropyPassAsync(CancellationToken cancellationToken)
+    {
+        await _replicator.SynchronizeAsync(cancellationToken);
+        await _strays.HandOffAsync(cancellationToken);
+        await ProbeKnownPeerAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// At most twice per anti-entropy interval, looks up this node's successor through a node it once had as a
+    /// neighbour but no longer does, which merges the rings a healed partition left behind.
+    /// </summary>
+    private async Task ProbeKnownPeerAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        if (now - _lastPeerProbe < _options.Replication.AntiEntropyInterval / 2)
+        {
+            return;
+        }
+
+        _lastPeerProbe = now;
+        NodeInfo? peer;
+        lock (_knownPeers)
+        {
+            peer = _knownPeers.PickOutside(Ring.Routing, _random);
+        }
+
+        if (peer is not null)
+        {
+            await Ring.VerifySuccessorThroughAsync(peer, cancellationToken);
+        }
     }
 
     private void OnAntiEntropyFailure(Exception exception)

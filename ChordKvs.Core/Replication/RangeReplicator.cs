@@ -145,14 +145,22 @@ internal sealed class RangeReplicator(
 
     private async Task PushAsync(NodeInfo target, IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken)
     {
-        if (target.Id == ring.Self.Id)
+        if (target.Id != ring.Self.Id)
         {
-            return;
+            await PushAsync(transport, target, entries, options.TransferBatchSize, metrics, cancellationToken);
         }
+    }
 
-        for (var offset = 0; offset < entries.Count; offset += options.TransferBatchSize)
+    /// <summary>
+    /// Hands <paramref name="entries"/> to <paramref name="target"/> in batches of at most <paramref name="batchSize"/>,
+    /// counting the entries sent in <paramref name="metrics"/> when given.
+    /// </summary>
+    /// <exception cref="NodeUnreachableException">The target stopped answering; the batches before stay merged there.</exception>
+    internal static async Task PushAsync(INodeTransport transport, NodeInfo target, IReadOnlyList<StoredEntry> entries, int batchSize, ChordKvsMetrics? metrics, CancellationToken cancellationToken)
+    {
+        for (var offset = 0; offset < entries.Count; offset += batchSize)
         {
-            var batch = entries.Skip(offset).Take(options.TransferBatchSize).ToImmutableArray();
+            var batch = entries.Skip(offset).Take(batchSize).ToImmutableArray();
             await transport.CallAsync(target, new RangePushRequest(batch), cancellationToken);
             metrics?.EntriesSent(batch.Length);
         }

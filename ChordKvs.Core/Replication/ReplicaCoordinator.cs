@@ -11,9 +11,21 @@ namespace ChordKvs.Core.Replication;
 /// answers once the quorum holds them; reads the replicas, returns the newest version and repairs stale ones.
 /// </summary>
 /// <remarks>
-/// Preconditions (<see cref="WriteConditions"/>) are checked against the coordinator's own copy. All writes of a
-/// key go through its responsible node, so that copy is the newest one except right after the responsible node
-/// changed (a join, a leave or a failure), before anti-entropy has caught it up.
+/// <para>
+/// Writes use a sloppy quorum: the write goes to the first N − 1 successors that the node does not suspect of
+/// being down (<see cref="PeerFailureDetector"/>), and if fewer than W − 1 of them acknowledge, to the next
+/// successors in turn, as long as the successor list and <see cref="ReplicationOptions.ReplicaTimeout"/> last. A
+/// stand-in that took the write for a replica that was down holds it outside its own replicas' ranges until
+/// <see cref="StrayEntryHandOff"/> moves it to the key's replicas once they answer again; meanwhile the
+/// coordinator's anti-entropy pass copies it to the replica directly. Reads fall back in the same way.
+/// </para>
+/// <para>
+/// Preconditions (<see cref="WriteConditions"/>), and whether a delete finds a value, are checked against the
+/// newest version among R replicas, which the coordinator first merges into its own copy: its copy alone lags
+/// right after the responsible node changed (a join, a leave, a failure or a restart). The check and the local
+/// write are atomic on this node; across two coordinators that both believe they own the key during a membership
+/// change they are not, and both may accept a conditional write.
+/// </para>
 /// </remarks>
 internal sealed class ReplicaCoordinator(
     ChordNode ring,
@@ -22,43 +34,67 @@ internal sealed class ReplicaCoordinator(
     INodeTransport transport,
     ReplicationOptions options,
     TimeProvider time,
+    PeerFailureDetector failures,
     ChordKvsMetrics? metrics)
 {
+    // Stripes the precondition check and the local write by key, so that two writes of one key racing on two
+    // threads cannot both pass a create-only check; writes of different keys rarely wait on each other.
+    private const int WriteLockStripes = 64;
+    private readonly Lock[] _writeLocks = [.. Enumerable.Range(0, WriteLockStripes).Select(_ => new Lock())];
+
     /// <summary>Applies a client write or delete as the key's coordinator.</summary>
     public async Task<KvResult> WriteAsync(CoordinateWriteRequest request, CancellationToken cancellationToken)
     {
-        var replicas = ReplicaSet.Of(ring.Routing, options.ReplicaCount);
+        var state = ring.Routing;
+        var replicas = ReplicaSet.Of(state, options.ReplicaCount);
         var required = Math.Min(request.WriteQuorum ?? options.EffectiveWriteQuorum, replicas.Length);
-        var current = store.Get(request.Key)?.AsOf(time.GetUtcNow(), options.TombstoneGracePeriod);
-        var currentLive = current is { IsTombstone: false } ? current : null;
-        if (!request.Conditions.IsMetBy(current))
+        if (request.Conditions != WriteConditions.None || request.Value is null)
         {
-            return new KvResult(KvOutcome.PreconditionFailed, currentLive?.Version, Problem: currentLive is null
-                ? $"Key '{request.Key}' has no value, so the precondition does not hold."
-                : $"Key '{request.Key}' is at version {currentLive.Version.ToETag()}, so the precondition does not hold.");
+            // A precondition, and a delete's "is there a value to delete", are judged on the newest version among R
+            // replicas, not on this node's copy alone, which lags right after it took over the key's range.
+            var (newest, _) = await ReadReplicasAsync(state, request.Key, Math.Min(options.EffectiveReadQuorum, replicas.Length), replicas.Length, cancellationToken);
+            if (newest is not null)
+            {
+                store.Apply(newest);
+            }
         }
 
-        if (request.Value is null && currentLive is null)
+        StoredEntry? currentLive;
+        StoredEntry entry;
+        lock (_writeLocks[(int)(NodeId.ForKey(request.Key).Value % WriteLockStripes)])
         {
-            return new KvResult(KvOutcome.NotFound, Problem: $"Key '{request.Key}' has no value to delete.");
+            var current = store.Get(request.Key)?.AsOf(time.GetUtcNow(), options.TombstoneGracePeriod);
+            currentLive = current is { IsTombstone: false } ? current : null;
+            if (!request.Conditions.IsMetBy(current))
+            {
+                return new KvResult(KvOutcome.PreconditionFailed, currentLive?.Version, Problem: currentLive is null
+                    ? $"Key '{request.Key}' has no value, so the precondition does not hold."
+                    : $"Key '{request.Key}' is at version {currentLive.Version.ToETag()}, so the precondition does not hold.");
+            }
+
+            if (request.Value is null && currentLive is null)
+            {
+                return new KvResult(KvOutcome.NotFound, Problem: $"Key '{request.Key}' has no value to delete.");
+            }
+
+            if (current is not null)
+            {
+                // The new version must beat the one it replaces, even if that one came from a node whose clock runs ahead.
+                clock.Observe(current.Version.Timestamp);
+            }
+
+            var stamped = clock.NextVersion();
+            entry = request.Value is { } value
+                ? StoredEntry.Live(request.Key, value, stamped, request.ExpiresAt)
+                : StoredEntry.Tombstone(request.Key, stamped, time.GetUtcNow() + options.TombstoneGracePeriod);
+            store.Apply(entry);
         }
 
-        if (current is not null)
-        {
-            // The new version must beat the one it replaces, even if that one came from a node whose clock runs ahead.
-            clock.Observe(current.Version.Timestamp);
-        }
+        var version = entry.Version;
 
-        var version = clock.NextVersion();
-        var entry = request.Value is { } value
-            ? StoredEntry.Live(request.Key, value, version, request.ExpiresAt)
-            : StoredEntry.Tombstone(request.Key, version, time.GetUtcNow() + options.TombstoneGracePeriod);
-        store.Apply(entry);
-
-        var others = replicas.RemoveAt(0);
         using var deadline = ReplicaDeadline(cancellationToken, out var registration);
         using var _ = registration;
-        var acknowledged = 1 + await Quorum.WaitAsync([.. others.Select(replica => WriteToReplicaAsync(replica, entry, deadline.Token))], required - 1);
+        var acknowledged = 1 + await AskLiveSuccessorsAsync(state, replicas.Length - 1, required - 1, (replica, _) => WriteToReplicaAsync(replica, entry, deadline.Token), deadline.Token);
         if (acknowledged < required)
         {
             return new KvResult(KvOutcome.Unavailable, version, Acknowledged: acknowledged, Required: required, Problem:
@@ -72,34 +108,97 @@ internal sealed class ReplicaCoordinator(
     /// <summary>Reads a key as its coordinator: the newest version among R replicas, repairing those that lag.</summary>
     public async Task<KvResult> ReadAsync(CoordinateReadRequest request, CancellationToken cancellationToken)
     {
-        var replicas = ReplicaSet.Of(ring.Routing, options.ReplicaCount);
+        var state = ring.Routing;
+        var replicas = ReplicaSet.Of(state, options.ReplicaCount);
         var required = Math.Min(request.ReadQuorum ?? options.EffectiveReadQuorum, replicas.Length);
-        var answers = new StoredEntry?[replicas.Length];
-        var answered = new bool[replicas.Length];
-        answers[0] = store.Get(request.Key);
-        answered[0] = true;
-
-        var deadline = ReplicaDeadline(cancellationToken, out var registration);
-        var reads = new List<Task<bool>>(replicas.Length - 1);
-        for (var i = 1; i < replicas.Length; i++)
-        {
-            reads.Add(ReadFromReplicaAsync(replicas[i], request.Key, i, answers, answered, deadline.Token));
-        }
-
-        // The deadline lives until the last read has ended, because read repair waits for all of them.
-        _ = DisposeWhenDoneAsync(reads, deadline, registration);
-        var replied = 1 + await Quorum.WaitAsync(reads, required - 1);
+        var (newest, replied) = await ReadReplicasAsync(state, request.Key, required, replicas.Length, cancellationToken);
         if (replied < required)
         {
             return new KvResult(KvOutcome.Unavailable, Acknowledged: replied, Required: required, Problem:
                 $"Only {replied} of the {required} replicas needed answered the read of '{request.Key}'. Retry later.");
         }
 
-        var newest = Newest(answers, answered)?.AsOf(time.GetUtcNow(), options.TombstoneGracePeriod);
-        _ = RepairWhenAllAnsweredAsync(replicas, reads, answers, answered);
         return newest is { IsTombstone: false }
             ? new KvResult(KvOutcome.Found, newest.Version, newest.Value, replied, required)
             : new KvResult(KvOutcome.NotFound, Acknowledged: replied, Required: required, Problem: $"Key '{request.Key}' has no value.");
+    }
+
+    /// <summary>
+    /// Asks this node's copy and <paramref name="required"/> − 1 other replicas (or stand-ins) for their entry of
+    /// <paramref name="key"/>; returns the newest entry among the answers and how many answered. Once every replica
+    /// asked has answered, those that answered with an older version are repaired in the background.
+    /// </summary>
+    private async Task<(StoredEntry? Newest, int Replied)> ReadReplicasAsync(RoutingState state, string key, int required, int replicaCount, CancellationToken cancellationToken)
+    {
+        var candidates = Candidates(state);
+        var answers = new StoredEntry?[candidates.Length + 1];
+        var answered = new bool[candidates.Length + 1];
+        answers[0] = store.Get(key);
+        answered[0] = true;
+
+        var deadline = ReplicaDeadline(cancellationToken, out var registration);
+        var reads = new List<Task<bool>>(replicaCount - 1);
+        var replied = 1 + await AskLiveSuccessorsAsync(state, replicaCount - 1, required - 1, (replica, index) =>
+        {
+            var read = ReadFromReplicaAsync(replica, key, index + 1, answers, answered, deadline.Token);
+            reads.Add(read);
+            return read;
+        }, deadline.Token);
+
+        // The deadline lives until the last read has ended, because read repair waits for all of them.
+        _ = DisposeWhenDoneAsync(reads, deadline, registration);
+        if (replied >= required)
+        {
+            _ = RepairWhenAllAnsweredAsync([state.Self, .. candidates], replicaCount, reads, answers, answered);
+        }
+
+        return (Newest(answers, answered)?.AsOf(time.GetUtcNow(), options.TombstoneGracePeriod), replied);
+    }
+
+    /// <summary>Every distinct node of the successor list, nearest first: the replicas, then their stand-ins.</summary>
+    private static ImmutableArray<NodeInfo> Candidates(RoutingState state) =>
+        ReplicaSet.Of(state, state.Successors.Length + 1).RemoveAt(0);
+
+    /// <summary>
+    /// Asks the first <paramref name="wanted"/> successors not suspected of being down (suspected ones only when
+    /// nobody else is left); whenever fewer than <paramref name="needed"/> have succeeded and a quarter of
+    /// <see cref="ReplicationOptions.ReplicaTimeout"/> has passed without an answer, or all asked have failed, asks
+    /// the next successor as well (a hedged request: a dead node is noticed only by its silence, and waiting for its
+    /// whole timeout would leave no time for a stand-in). Stops once enough have succeeded, the successors run out,
+    /// or the deadline passes; returns how many succeeded, at most <paramref name="needed"/>. Asks not waited for
+    /// go on in the background.
+    /// </summary>
+    private async Task<int> AskLiveSuccessorsAsync(RoutingState state, int wanted, int needed, Func<NodeInfo, int, Task<bool>> ask, CancellationToken deadline)
+    {
+        var candidates = Candidates(state);
+        var order = new Queue<int>(Enumerable.Range(0, candidates.Length).OrderBy(index => failures.IsSuspected(candidates[index]) ? 1 : 0));
+        var attempts = new List<Task<bool>>();
+        while (attempts.Count < wanted && order.Count > 0)
+        {
+            var index = order.Dequeue();
+            attempts.Add(ask(candidates[index], index));
+        }
+
+        while (true)
+        {
+            // A snapshot: the count of attempts tells the quorum when all have finished.
+            var quorum = Quorum.WaitAsync([.. attempts], needed);
+            if (order.Count == 0 || deadline.IsCancellationRequested)
+            {
+                return await quorum;
+            }
+
+            // No cancellation token on the hedge delay: cancelling would run its callback on another thread (and
+            // in the simulation, outside the scheduler); a delay that fires after the answer does no harm.
+            var silence = Task.Delay(options.ReplicaTimeout / 4, time, CancellationToken.None);
+            if (await Task.WhenAny(quorum, silence) == quorum && await quorum >= needed)
+            {
+                return needed;
+            }
+
+            var next = order.Dequeue();
+            attempts.Add(ask(candidates[next], next));
+        }
     }
 
     /// <summary>A token that ends after <see cref="ReplicationOptions.ReplicaTimeout"/> on the node's clock, or with the caller's.</summary>
@@ -132,7 +231,7 @@ internal sealed class ReplicaCoordinator(
     }
 
     /// <summary>Read repair: once every replica has answered or failed, sends the newest entry to those that lag.</summary>
-    private async Task RepairWhenAllAnsweredAsync(ImmutableArray<NodeInfo> replicas, List<Task<bool>> reads, StoredEntry?[] answers, bool[] answered)
+    private async Task RepairWhenAllAnsweredAsync(ImmutableArray<NodeInfo> asked, int replicaCount, List<Task<bool>> reads, StoredEntry?[] answers, bool[] answered)
     {
         // Not tied to the client's request: the repair goes on after the client has its answer.
         using var deadline = new CancellationTokenSource(options.ReplicaTimeout, time);
@@ -143,7 +242,8 @@ internal sealed class ReplicaCoordinator(
             return;
         }
 
-        for (var i = 0; i < replicas.Length; i++)
+        // Only the key's replicas are repaired; a stand-in that answered for a replica that is down gets no copy.
+        for (var i = 0; i < replicaCount; i++)
         {
             if (!answered[i] || (answers[i] is { } entry && entry.Version >= newest.Version))
             {
@@ -157,7 +257,7 @@ internal sealed class ReplicaCoordinator(
             }
             else
             {
-                await WriteToReplicaAsync(replicas[i], newest, cancellationToken);
+                await WriteToReplicaAsync(asked[i], newest, cancellationToken);
             }
         }
     }
@@ -167,11 +267,13 @@ internal sealed class ReplicaCoordinator(
         try
         {
             await transport.CallAsync(replica, new ReplicaWriteRequest(entry), cancellationToken);
+            failures.ReportSuccess(replica);
             return true;
         }
         catch (Exception exception) when (exception is NodeUnreachableException or OperationCanceledException)
         {
             metrics?.ReplicaWriteFailed();
+            failures.ReportFailure(replica);
             return false;
         }
     }
@@ -183,10 +285,12 @@ internal sealed class ReplicaCoordinator(
             var reply = await transport.CallAsync(replica, new ReplicaReadRequest(key), cancellationToken);
             answers[index] = reply.Entry;
             Volatile.Write(ref answered[index], true);
+            failures.ReportSuccess(replica);
             return true;
         }
         catch (Exception exception) when (exception is NodeUnreachableException or OperationCanceledException)
         {
+            failures.ReportFailure(replica);
             return false;
         }
     }

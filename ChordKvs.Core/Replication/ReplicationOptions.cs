@@ -33,9 +33,22 @@ public sealed class ReplicationOptions
     /// <summary>
     /// How long a coordinator waits for replicas before it answers with what it has. Default 500 ms. It must be
     /// shorter than the transport's timeout for one call, because the coordinator's answer travels back inside the
-    /// call that forwarded the client's request to it.
+    /// call that forwarded the client's request to it. A replica silent for a quarter of it is not yet given up,
+    /// but the next successor is asked as well, so that a stand-in can take a down replica's place in time.
     /// </summary>
     public TimeSpan ReplicaTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// How long a peer that failed to answer a replica call stays suspected of being down. Default 5 seconds. While
+    /// suspected, coordinators write to and read from the next live successor instead of waiting for it (a sloppy
+    /// quorum), and the receiving node forwards a client operation to the next node of the key's successor list.
+    /// Any answer from the peer ends the suspicion at once. Failures are detected by timeouts: a replica call that
+    /// does not finish within <see cref="ReplicaTimeout"/>, a forwarded call within the transport's timeout
+    /// (simulated network: twice <see cref="ReplicaTimeout"/>; HTTP: <c>Transport:AttemptTimeout</c>, 1 s), and
+    /// for ring membership, a successor or predecessor that misses one stabilize or check_predecessor round
+    /// (<see cref="Ring.ChordOptions"/>: every 1 s and 2 s on average).
+    /// </summary>
+    public TimeSpan SuspicionPeriod { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The write quorum in force for a ring of this replica count: the setting, or a majority.</summary>
     public int EffectiveWriteQuorum => WriteQuorum ?? ((ReplicaCount / 2) + 1);
@@ -61,9 +74,9 @@ public sealed class ReplicationOptions
             throw new ArgumentOutOfRangeException(nameof(ReadQuorum), r, $"The read quorum must be between 1 and the replica count {ReplicaCount}.");
         }
 
-        if (TombstoneGracePeriod <= TimeSpan.Zero || TransferBatchSize < 1 || AntiEntropyInterval <= TimeSpan.Zero || ReplicaTimeout <= TimeSpan.Zero)
+        if (TombstoneGracePeriod <= TimeSpan.Zero || TransferBatchSize < 1 || AntiEntropyInterval <= TimeSpan.Zero || ReplicaTimeout <= TimeSpan.Zero || SuspicionPeriod < TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(TombstoneGracePeriod), "The tombstone grace period, transfer batch size, anti-entropy interval and replica timeout must be positive.");
+            throw new ArgumentOutOfRangeException(nameof(TombstoneGracePeriod), "The tombstone grace period, transfer batch size, anti-entropy interval and replica timeout must be positive, the suspicion period not negative.");
         }
     }
 }

@@ -285,7 +285,22 @@ public sealed partial class ChordNode : INodeRequestHandler, IDisposable
     {
         var state = Routing;
         var farthest = state.Fingers.Distinct().LastOrDefault(node => node.Id != Self.Id && node.Id != state.Successor.Id);
-        if (farthest is null)
+        if (farthest is not null)
+        {
+            await VerifySuccessorThroughAsync(farthest, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Looks up this node's own successor starting at <paramref name="peer"/> and moves to any node found between
+    /// this node and its successor (once that node has answered). Started at a node this node knew before a
+    /// partition, this merges the two rings the partition left behind: each side's stabilization dropped the other
+    /// side's nodes, and nothing else would bring them back.
+    /// </summary>
+    public async Task VerifySuccessorThroughAsync(NodeInfo peer, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        if (Status != ChordNodeStatus.Member || peer.Id == Self.Id)
         {
             return;
         }
@@ -293,7 +308,7 @@ public sealed partial class ChordNode : INodeRequestHandler, IDisposable
         LookupResult found;
         try
         {
-            found = await LookupAsync(Self.Id.AddPowerOfTwo(0), [farthest], cancellationToken);
+            found = await LookupAsync(Self.Id.AddPowerOfTwo(0), [peer], cancellationToken);
         }
         catch (LookupFailedException)
         {

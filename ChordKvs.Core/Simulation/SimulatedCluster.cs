@@ -62,10 +62,26 @@ public sealed class SimulatedCluster
     /// <summary>Joins one new node through a random member and runs until the join has finished.</summary>
     public ChordKvsNode Join(NodeInfo? identity = null)
     {
-        var via = _live[Random.Next(_live.Count)].Self;
         var node = NewNode(identity);
-        Run(() => node.JoinAsync(via));
+        Run(() => JoinThroughMemberAsync(node));
         return node;
+    }
+
+    /// <summary>
+    /// Joins <paramref name="node"/> (from <see cref="NewNode"/>) through a random live member; for use inside the
+    /// simulation, where the caller cannot block on <see cref="Run(Func{Task})"/>.
+    /// </summary>
+    public Task JoinThroughMemberAsync(ChordKvsNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var members = _live.Where(other => other != node && other.Ring.Status == ChordNodeStatus.Member).ToList();
+        if (members.Count == 0)
+        {
+            node.Create();
+            return Task.CompletedTask;
+        }
+
+        return node.JoinAsync(members[Random.Next(members.Count)].Self);
     }
 
     /// <summary>Crashes a node: it stops at once, loses its memory, and the network drops everything sent to it.</summary>
@@ -78,13 +94,29 @@ public sealed class SimulatedCluster
     }
 
     /// <summary>Lets a node hand over its keys and leave, then takes it off the network.</summary>
-    public void Leave(ChordKvsNode node)
+    public void Leave(ChordKvsNode node) => Run(() => LeaveAsync(node));
+
+    /// <summary>
+    /// Lets a node hand over its keys and leave, then takes it off the network; for use inside the simulation. The
+    /// node stops counting as live at once, so no new work is sent its way by the caller.
+    /// </summary>
+    public async Task LeaveAsync(ChordKvsNode node)
     {
         ArgumentNullException.ThrowIfNull(node);
-        Run(() => node.LeaveAsync());
-        Network.Crash(node.Self.Id);
         _live.Remove(node);
+        try
+        {
+            await node.LeaveAsync();
+        }
+        finally
+        {
+            node.Dispose();
+            Network.Crash(node.Self.Id);
+        }
     }
+
+    /// <summary>The live node with identifier <paramref name="id"/>, or null.</summary>
+    public ChordKvsNode? Find(NodeId id) => _live.Find(node => node.Self.Id == id);
 
     /// <summary>Runs an operation to completion on the simulation (one virtual minute at most).</summary>
     public T Run<T>(Func<Task<T>> operation) => Scheduler.Run(operation, TimeSpan.FromMinutes(1));

@@ -162,6 +162,29 @@ public sealed class VersionedStore
         return removed;
     }
 
+    /// <summary>
+    /// Removes the entry stored for <paramref name="entry"/>'s key if it is still exactly that version, so that a
+    /// node handing an entry to other nodes can forget it without losing a newer write that arrived meanwhile.
+    /// </summary>
+    /// <returns>Whether the entry was removed.</returns>
+    public bool RemoveIfUnchanged(StoredEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var table = Volatile.Read(ref _buckets[BucketOf(entry.KeyId)]);
+        if (table is null)
+        {
+            return false;
+        }
+
+        lock (table)
+        {
+            var removed = new List<StoredEntry>(1);
+            table.RemoveWhere(stored => stored.KeyId == entry.KeyId && stored.Version == entry.Version && string.Equals(stored.Key, entry.Key, StringComparison.Ordinal), removed);
+            AccountRemovals(removed, 0);
+            return removed.Count > 0;
+        }
+    }
+
     /// <summary>Forgets every tombstone whose purge time lies strictly before <paramref name="now"/>.</summary>
     /// <returns>How many tombstones were purged.</returns>
     public int PurgeExpiredTombstones(DateTimeOffset now)

@@ -117,7 +117,7 @@ public class ReplicatedStoreTests
     }
 
     [Test]
-    public void With_one_replica_down_quorum_two_succeeds_and_quorum_three_reports_unavailable()
+    public void With_one_replica_down_writes_of_quorum_three_are_taken_by_the_next_live_successor()
     {
         var cluster = StableCluster(6, seed: 6);
         var replicas = cluster.ExpectedReplicasOf("q");
@@ -126,14 +126,28 @@ public class ReplicatedStoreTests
 
         var quorumTwo = cluster.Put(client, "q", "1", writeQuorum: 2);
         var quorumThree = cluster.Put(client, "q", "2", writeQuorum: 3);
-        var read = cluster.Get(client, "q", readQuorum: 2);
+        var read = cluster.Get(client, "q", readQuorum: 3);
 
         Assert.That(quorumTwo.Outcome, Is.EqualTo(KvOutcome.Created), quorumTwo.Problem);
-        Assert.That(quorumThree.Outcome, Is.EqualTo(KvOutcome.Unavailable), "three replicas cannot acknowledge while one is down");
+        Assert.That(quorumThree.Outcome, Is.EqualTo(KvOutcome.Replaced), "a stand-in successor takes the down replica's copy (sloppy quorum)");
+        Assert.That(quorumThree.Acknowledged, Is.EqualTo(3));
+        Assert.That(read.Outcome, Is.EqualTo(KvOutcome.Found), "R = 3 is reached through the stand-in too");
+        Assert.That(Text(read), Is.EqualTo("2"));
+    }
+
+    [Test]
+    public void A_write_that_fewer_than_w_nodes_can_take_is_reported_unavailable()
+    {
+        var cluster = StableCluster(3, seed: 6);
+        var replicas = cluster.ExpectedReplicasOf("q");
+        var client = cluster.Find(replicas[0].Id)!;
+        cluster.Crash(cluster.Find(replicas[2].Id)!);
+
+        var quorumThree = cluster.Put(client, "q", "2", writeQuorum: 3);
+
+        Assert.That(quorumThree.Outcome, Is.EqualTo(KvOutcome.Unavailable), "two live nodes cannot acknowledge three copies");
         Assert.That(quorumThree.Acknowledged, Is.EqualTo(2));
         Assert.That(quorumThree.Problem, Does.Contain("2 of the 3"));
-        Assert.That(read.Outcome, Is.EqualTo(KvOutcome.Found), "R = 2 is still reachable");
-        Assert.That(Text(read), Is.EqualTo("2"), "an unacknowledged write may still be read: it reached two replicas");
     }
 
     [Test]
