@@ -22,11 +22,11 @@ internal sealed class ChurnSchedule(ProcessCluster cluster, HttpClient http, int
     public static readonly TimeSpan RepairTime = TimeSpan.FromSeconds(3);
 
     private static readonly TimeSpan FirstKillAfter = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan MinGapBetweenKills = TimeSpan.FromSeconds(4);
-    private static readonly TimeSpan MaxGapBetweenKills = TimeSpan.FromSeconds(8);
-    private static readonly TimeSpan MinDownTime = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan MaxDownTime = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan AgreementDeadline = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan MinGapBetweenKills = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan MaxGapBetweenKills = TimeSpan.FromSeconds(6);
+    private static readonly TimeSpan MinDownTime = TimeSpan.FromSeconds(4);
+    private static readonly TimeSpan MaxDownTime = TimeSpan.FromSeconds(12);
+    private static readonly TimeSpan AgreementDeadline = TimeSpan.FromSeconds(120);
 
     private readonly Random random = new(seed);
     private readonly Stopwatch clock = new();

@@ -10,8 +10,9 @@ namespace ChordKvs.Tests.EndToEnd;
 /// </summary>
 internal sealed class ProcessCluster : IDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan RestartDeadline = TimeSpan.FromSeconds(30);
+    // Generous: on a loaded two-core machine a process has been seen to take over 20 s to start listening.
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan RestartDeadline = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan RebindRetryDelay = TimeSpan.FromMilliseconds(250);
     private const int KeptOutputLines = 200;
 
