@@ -125,5 +125,5 @@ internal sealed class ChurnSchedule(ProcessCluster cluster, HttpClient http, int
     private TimeSpan Between(TimeSpan min, TimeSpan max) => min + ((max - min) * random.NextDouble());
 
     private void Record(string what) =>
-        events.Add(string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds,7:F2}s  {what}"));
+        events.Add(string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds,7:F2}s ({DateTime.UtcNow:HH:mm:ss.fff} UTC)  {what}"));
 }

@@ -151,7 +151,8 @@ internal sealed partial class NodeProcess : IDisposable
         {
         }
 
-        logFile?.WriteLine(kept);
+        // The log file's lines carry the time they arrived, to line them up with the test's own schedule.
+        logFile?.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{DateTime.UtcNow:HH:mm:ss.fff} {kept}"));
 
         if (AnnouncementPattern().Match(line) is { Success: true } match)
         {

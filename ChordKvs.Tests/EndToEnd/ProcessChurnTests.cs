@@ -35,23 +35,16 @@ public sealed class ProcessChurnTests
     private static readonly TimeSpan FinalReadDeadline = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
-    // Fast maintenance and anti-entropy so that the ring and the replicas repair within the schedule's repair
-    // time even on a loaded machine; set through the environment, as an operator would.
-    private static readonly Dictionary<string, string> NodeEnvironment = new()
-    {
-        ["CHORDKVS_NODE__RING__STABILIZEINTERVAL"] = "00:00:00.200",
-        ["CHORDKVS_NODE__RING__CHECKPREDECESSORINTERVAL"] = "00:00:00.300",
-        ["CHORDKVS_NODE__RING__FIXFINGERSINTERVAL"] = "00:00:01",
-        ["CHORDKVS_NODE__REPLICATION__REPLICACOUNT"] = ReplicaCount.ToString(CultureInfo.InvariantCulture),
-        ["CHORDKVS_NODE__REPLICATION__ANTIENTROPYINTERVAL"] = "00:00:01",
-        ["CHORDKVS_JOINRETRYINITIALDELAY"] = "00:00:00.200",
-        ["CHORDKVS_JOINRETRYMAXDELAY"] = "00:00:02",
-        ["CHORDKVS_LOGGING__LOGLEVEL__DEFAULT"] = "Warning",
+    // Anti-entropy as fast as ring maintenance, so that replicas repair within the schedule's repair time even on
+    // a loaded machine; join retries capped low, so that a restarted node rejoins soon after its bootstrap answers.
+    private static readonly Dictionary<string, string> Settings = NodeEnvironment.FastMaintenance(
+        ("CHORDKVS_NODE__REPLICATION__REPLICACOUNT", ReplicaCount.ToString(CultureInfo.InvariantCulture)),
+        ("CHORDKVS_NODE__REPLICATION__ANTIENTROPYINTERVAL", "00:00:01"),
+        ("CHORDKVS_JOINRETRYMAXDELAY", "00:00:02"),
+        ("CHORDKVS_LOGGING__LOGLEVEL__CHORDKVS.TRANSPORT.HTTP.CHORDKVSNODESERVICE", "Information"),
 
         // Every call to a killed node is expected to fail; the resilience pipeline's stack traces would bury the rest.
-        ["CHORDKVS_LOGGING__LOGLEVEL__POLLY"] = "None",
-        ["CHORDKVS_LOGGING__LOGLEVEL__CHORDKVS.TRANSPORT.HTTP.CHORDKVSNODESERVICE"] = "Information",
-    };
+        ("CHORDKVS_LOGGING__LOGLEVEL__POLLY", "None"));
 
     [Test]
     public async Task ProcessChurn_keeps_acknowledged_writes_deletes_and_three_replicas_through_sigkills_and_restarts()
@@ -60,7 +53,7 @@ public sealed class ProcessChurnTests
         var seed = ReadSetting(SeedVariable, DefaultSeed);
         var keys = Enumerable.Range(0, KeyCount).Select(index => string.Create(CultureInfo.InvariantCulture, $"churn-key-{index:D3}")).ToList();
         var logDirectory = Path.Combine(TestContext.CurrentContext.WorkDirectory, "process-churn-logs", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
-        using var cluster = new ProcessCluster(NodeCount, Secret, NodeEnvironment, logDirectory);
+        using var cluster = new ProcessCluster(NodeCount, Secret, Settings, logDirectory);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         await using var internalClient = HttpTestClient.Create(options => options.ClusterSecret = Secret);
         var report = new StringBuilder();
@@ -90,6 +83,8 @@ public sealed class ProcessChurnTests
             var census = await WaitForFullReplicationAsync(new ReplicaCensus(internalClient.Transport(), ReplicaCount), cluster.LiveUrls, keys);
             var finalReads = await ReadEverywhereAsync(http, cluster.LiveUrls, keys);
 
+            var operationsLog = Path.Combine(logDirectory, "operations.log");
+            await File.WriteAllLinesAsync(operationsLog, workload.Operations.OrderBy(operation => operation.Key, StringComparer.Ordinal).ThenBy(operation => operation.Invoked).Select(operation => operation.Describe(origin)));
             var history = new WriteHistory(workload.Operations);
             var anomalies = workload.Operations.Where(operation => operation.Kind == OperationKind.Get).Select(history.CheckRead)
                 .Concat(finalReads.Select(read => read.Value is { } state ? history.CheckFinal(read.Key, read.Node, state.Body) : null))
@@ -105,6 +100,7 @@ public sealed class ProcessChurnTests
             report.AppendLine(CultureInfo.InvariantCulture, $"final reads: {finalReads.Count - unanswered.Count} of {finalReads.Count} answered ({keys.Count} keys through each of {cluster.LiveUrls.Count} nodes)");
             report.AppendLine(CultureInfo.InvariantCulture, $"lost writes: {lostKeys} keys, resurrected deletes: {resurrectedKeys} keys, invented values: {invented} reads, under-replicated keys: {census.UnderReplicated.Count} of {census.LiveKeys} live keys");
             report.AppendLine($"ring views after the churn: {ringDisagreement ?? "one cycle of the live nodes"}");
+            report.AppendLine($"every operation, by key: {operationsLog}");
             TestContext.Out.WriteLine(report.ToString());
 
             var problems = new List<string>();
