@@ -21,7 +21,7 @@ internal sealed class ChurnSchedule(ProcessCluster cluster, HttpClient http, int
     /// <summary>How long after the ring has agreed again the next kill waits, for re-replication.</summary>
     public static readonly TimeSpan RepairTime = TimeSpan.FromSeconds(3);
 
-    private static readonly TimeSpan FirstKillAfter = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan FirstKillAfter = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MinGapBetweenKills = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan MaxGapBetweenKills = TimeSpan.FromSeconds(6);
     private static readonly TimeSpan MinDownTime = TimeSpan.FromSeconds(4);
@@ -31,6 +31,7 @@ internal sealed class ChurnSchedule(ProcessCluster cluster, HttpClient http, int
     private readonly Random random = new(seed);
     private readonly Stopwatch clock = new();
     private readonly List<string> events = [];
+    private readonly HashSet<NodeSlot> restarting = [];
 
     /// <summary>How many kills were made.</summary>
     public int Kills { get; private set; }
@@ -39,7 +40,13 @@ internal sealed class ChurnSchedule(ProcessCluster cluster, HttpClient http, int
     public int Restarts { get; private set; }
 
     /// <summary>What happened and when (seconds since the schedule started), one event a line.</summary>
-    public string Describe() => $"churn schedule (seed {seed}):{Environment.NewLine}  {string.Join($"{Environment.NewLine}  ", events)}";
+    public string Describe()
+    {
+        lock (events)
+        {
+            return $"churn schedule (seed {seed}):{Environment.NewLine}  {string.Join($"{Environment.NewLine}  ", events)}";
+        }
+    }
 
     /// <summary>
     /// Kills and restarts nodes for <paramref name="duration"/>, then restarts every node still down, each at its
@@ -51,12 +58,14 @@ internal sealed class ChurnSchedule(ProcessCluster cluster, HttpClient http, int
         var down = new List<(NodeSlot Slot, TimeSpan RestartAt)>();
         var nextKill = FirstKillAfter;
         var changedSinceRepair = false;
+        var restarts = new List<Task>();
         while (true)
         {
             var now = clock.Elapsed;
             var killsOver = now >= duration;
             if (killsOver && down.Count == 0)
             {
+                await Task.WhenAll(restarts);
                 Record("churn over; every node is up");
                 return;
             }
@@ -74,14 +83,16 @@ internal sealed class ChurnSchedule(ProcessCluster cluster, HttpClient http, int
 
             if (nextRestart <= now)
             {
+                // Not awaited: two nodes due at once restart side by side, as they would after a shared outage.
                 down.Remove(restart!.Value);
-                await RestartAsync(restart.Value.Slot);
+                restarts.Add(RestartAsync(restart.Value.Slot));
                 changedSinceRepair = true;
                 continue;
             }
 
             if (changedSinceRepair)
             {
+                await Task.WhenAll(restarts);
                 await WaitForRepairAsync(cancellationToken);
                 changedSinceRepair = false;
                 continue;
@@ -101,11 +112,24 @@ internal sealed class ChurnSchedule(ProcessCluster cluster, HttpClient http, int
 
     private async Task RestartAsync(NodeSlot slot)
     {
-        var live = cluster.LiveUrls;
-        var joinUrl = live[random.Next(live.Count)];
+        // Joins through a node that is neither down nor itself restarting (a restarting process is already
+        // counted live, but it may not listen yet).
+        string joinUrl;
+        lock (events)
+        {
+            var live = cluster.LiveSlots.Where(candidate => !restarting.Contains(candidate)).ToList();
+            joinUrl = live[random.Next(live.Count)].Url!;
+            restarting.Add(slot);
+        }
+
         Record($"restarting {slot} joining through {joinUrl}");
         await cluster.RestartAsync(slot, joinUrl);
-        Restarts++;
+        lock (events)
+        {
+            restarting.Remove(slot);
+            Restarts++;
+        }
+
         Record($"{slot.Name} listens again");
     }
 
@@ -124,6 +148,11 @@ internal sealed class ChurnSchedule(ProcessCluster cluster, HttpClient http, int
 
     private TimeSpan Between(TimeSpan min, TimeSpan max) => min + ((max - min) * random.NextDouble());
 
-    private void Record(string what) =>
-        events.Add(string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds,7:F2}s ({DateTime.UtcNow:HH:mm:ss.fff} UTC)  {what}"));
+    private void Record(string what)
+    {
+        lock (events)
+        {
+            events.Add(string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds,7:F2}s ({DateTime.UtcNow:HH:mm:ss.fff} UTC)  {what}"));
+        }
+    }
 }

@@ -45,6 +45,16 @@ internal sealed class ReplicaCensus(INodeTransport transport, int replicaCount)
         return new Result(liveKeys, underReplicated);
     }
 
+    /// <summary>Every live node's own entry for <paramref name="key"/>, version included, for failure messages.</summary>
+    public async Task<string> DescribeAsync(IReadOnlyList<string> liveUrls, string key, CancellationToken cancellationToken)
+    {
+        var ring = RingViews.InRingOrder(liveUrls).ToList();
+        var owners = Owners(ring, NodeId.ForKey(key));
+        var copies = await Task.WhenAll(ring.Select(node => ReadAllAsync(node, [key], cancellationToken)));
+        return $"{key} (id {NodeId.ForKey(key)}) on each node: " + string.Join("; ", ring.Select((node, index) =>
+            $"{node}{(owners.Contains(node) ? " (replica)" : string.Empty)}: {copies[index][0].Entry?.ToString() ?? copies[index][0].Failure ?? "none"}"));
+    }
+
     /// <summary>The nodes that should hold a key: its successor among the live nodes and the next N − 1.</summary>
     private List<NodeInfo> Owners(List<NodeInfo> ring, NodeId keyId)
     {
