@@ -25,10 +25,17 @@ internal sealed record ClientOperation(int Client, OperationKind Kind, string Ke
     /// A write that may have taken effect without being acknowledged: no answer, or an answer (503, 504, other
     /// 5xx) that does not say nothing was written. Such a write may take effect at any time after it was sent.
     /// </summary>
-    public bool IsIndeterminateWrite => Kind != OperationKind.Get && !IsAcknowledgedWrite && !IsRefusedWrite;
+    public bool IsIndeterminateWrite => Kind != OperationKind.Get && !IsAcknowledgedWrite && Status is 0 or >= 500;
 
-    /// <summary>A write the store answered with a status that says it changed nothing: a 4xx (for DELETE, 404: nothing to delete).</summary>
-    public bool IsRefusedWrite => Kind != OperationKind.Get && Status is >= 400 and < 500;
+    /// <summary>
+    /// A delete answered 404, "no value to delete". It was attempted, and its coordinator may have written a
+    /// tombstone all the same (a coordinator that timed out is replaced by the next one, which may find nothing);
+    /// if it did, it did so before the answer came.
+    /// </summary>
+    public bool IsDeleteAnsweredNotFound => Kind == OperationKind.Delete && Status == 404;
+
+    /// <summary>A write the store answered with a status that says it changed nothing: a 4xx other than a delete's 404.</summary>
+    public bool IsRefusedWrite => Kind != OperationKind.Get && Status is >= 400 and < 500 && !IsDeleteAnsweredNotFound;
 
     /// <summary>A read that was answered with the key's state: 200 with a value or 404 for none.</summary>
     public bool IsAnsweredRead => Kind == OperationKind.Get && Status is 200 or 404;

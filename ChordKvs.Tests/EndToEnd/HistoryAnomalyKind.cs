@@ -11,4 +11,11 @@ internal enum HistoryAnomalyKind
 
     /// <summary>A read returned a value no client had tried to write to that key by then.</summary>
     InventedValue,
+
+    /// <summary>
+    /// Only a delete answered 404 ("no value to delete") explains the key's state: the delete took effect although
+    /// its answer said there was nothing to delete. Reported, not failed: a later-attempted write may explain a
+    /// final state, whatever its answer said.
+    /// </summary>
+    DeleteAnswered404TookEffect,
 }

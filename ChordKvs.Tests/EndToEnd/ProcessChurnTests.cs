@@ -90,6 +90,8 @@ public sealed class ProcessChurnTests
             var anomalies = workload.Operations.Where(operation => operation.Kind == OperationKind.Get).Select(history.CheckRead)
                 .Concat(finalReads.Select(read => read.Value is { } state ? history.CheckFinal(read.Key, read.Node, state.Body) : null))
                 .OfType<HistoryAnomaly>().ToList();
+            var notFoundDeletesThatDeleted = anomalies.Where(anomaly => anomaly.Kind == HistoryAnomalyKind.DeleteAnswered404TookEffect).ToList();
+            anomalies.RemoveAll(notFoundDeletesThatDeleted.Contains);
             var anomalousKeys = new List<string>();
             foreach (var key in anomalies.Select(anomaly => anomaly.Key).Distinct(StringComparer.Ordinal).Take(ShownProblems))
             {
@@ -106,6 +108,8 @@ public sealed class ProcessChurnTests
             report.AppendLine(CultureInfo.InvariantCulture, $"operations: {workload.Operations.Count} ({history.AcknowledgedWrites} acknowledged writes and {readsChecked} answered reads checked; {workload.Operations.Count(operation => operation.IsIndeterminateWrite)} writes without acknowledgement; {workload.Operations.Count(operation => operation.Kind == OperationKind.Delete && operation.Status == 404)} deletes answered 404)");
             report.AppendLine(CultureInfo.InvariantCulture, $"final reads: {finalReads.Count - unanswered.Count} of {finalReads.Count} answered ({keys.Count} keys through each of {cluster.LiveUrls.Count} nodes)");
             report.AppendLine(CultureInfo.InvariantCulture, $"lost writes: {lostKeys} keys, resurrected deletes: {resurrectedKeys} keys, invented values: {invented} reads, under-replicated keys: {census.UnderReplicated.Count} of {census.LiveKeys} live keys");
+            report.AppendLine(CultureInfo.InvariantCulture, $"keys whose state only a delete answered 404 explains (the delete took effect; reported, not failed): {DistinctKeys(notFoundDeletesThatDeleted, HistoryAnomalyKind.DeleteAnswered404TookEffect)}");
+            report.AppendLine(string.Concat(notFoundDeletesThatDeleted.DistinctBy(anomaly => anomaly.Key).Take(ShownProblems).Select(anomaly => $"  {anomaly.Describe(origin)}{Environment.NewLine}")));
             report.AppendLine($"ring views after the churn: {ringDisagreement ?? "one cycle of the live nodes"}");
             report.AppendLine($"every operation, by key: {operationsLog}");
             TestContext.Out.WriteLine(report.ToString());

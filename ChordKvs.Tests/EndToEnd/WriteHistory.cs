@@ -10,7 +10,9 @@ namespace ChordKvs.Tests.EndToEnd;
 /// answer, 503, 504) completes, for this purpose, never: it may take effect at any time. A key's state is
 /// correct when a write that may be the last one produced it — the value of such a put, or no value after such a
 /// delete or when no write was ever acknowledged. Anything else means an acknowledged write was lost, an
-/// acknowledged delete was undone, or a value was invented.
+/// acknowledged delete was undone, or a value was invented. Every attempted write counts, whatever its answer,
+/// except one refused with a 4xx; a delete answered 404 counts too, and when only such a delete explains a
+/// key's state that is reported as <see cref="HistoryAnomalyKind.DeleteAnswered404TookEffect"/>.
 /// </remarks>
 internal sealed class WriteHistory
 {
@@ -77,9 +79,16 @@ internal sealed class WriteHistory
             return new HistoryAnomaly(kind, key, $"the final read through {node} returned {value}, but acknowledged writes were sent after the put that wrote it had completed", [put, .. later]);
         }
 
-        if (acknowledged.Count == 0 || writes.Any(write => write.Kind == OperationKind.Delete && MayBeLast(write, acknowledged)))
+        if (acknowledged.Count == 0 || writes.Any(write => write.Kind == OperationKind.Delete && !write.IsDeleteAnsweredNotFound && MayBeLast(write, acknowledged)))
         {
             return null;
+        }
+
+        var notFoundDeletes = writes.Where(write => write.IsDeleteAnsweredNotFound && MayBeLast(write, acknowledged)).ToList();
+        if (notFoundDeletes.Count > 0)
+        {
+            return new HistoryAnomaly(HistoryAnomalyKind.DeleteAnswered404TookEffect, key, $"the final read through {node} found no value; only a delete answered 404 explains it, after the acknowledged puts",
+                [.. acknowledged.Where(write => MayBeLast(write, acknowledged)).Concat(notFoundDeletes).OrderBy(write => write.Invoked)]);
         }
 
         return new HistoryAnomaly(HistoryAnomalyKind.LostWrite, key, $"the final read through {node} found no value, but no delete may be the key's last write; the acknowledged puts that may be",

@@ -47,6 +47,18 @@ public sealed class WriteHistoryTests
     }
 
     [Test]
+    public void A_delete_answered_404_may_explain_a_missing_value_and_is_reported_as_such()
+    {
+        var history = new WriteHistory([Put("1", 0, 10, 201), Delete(20, 30, 404)]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(history.CheckFinal(Key, Node, "1"), Is.Null, "the 404 may also have changed nothing");
+            Assert.That(history.CheckFinal(Key, Node, null)?.Kind, Is.EqualTo(HistoryAnomalyKind.DeleteAnswered404TookEffect), "attempted later, so no lost write, but its answer was wrong");
+        });
+    }
+
+    [Test]
     public void A_read_of_a_value_never_sent_to_the_key_or_sent_only_later_is_invented()
     {
         var history = new WriteHistory([Put("1", 10, 20, 201)]);
