@@ -109,7 +109,7 @@ public sealed class ProcessChurnTests
             report.AppendLine(CultureInfo.InvariantCulture, $"final reads: {finalReads.Count - unanswered.Count} of {finalReads.Count} answered ({keys.Count} keys through each of {cluster.LiveUrls.Count} nodes)");
             report.AppendLine(CultureInfo.InvariantCulture, $"lost writes: {lostKeys} keys, resurrected deletes: {resurrectedKeys} keys, invented values: {invented} reads, under-replicated keys: {census.UnderReplicated.Count} of {census.LiveKeys} live keys");
             report.AppendLine(CultureInfo.InvariantCulture, $"keys whose state only a delete answered 404 explains (the delete took effect; reported, not failed): {DistinctKeys(notFoundDeletesThatDeleted, HistoryAnomalyKind.DeleteAnswered404TookEffect)}");
-            report.AppendLine(string.Concat(notFoundDeletesThatDeleted.DistinctBy(anomaly => anomaly.Key).Take(ShownProblems).Select(anomaly => $"  {anomaly.Describe(origin)}{Environment.NewLine}")));
+            report.Append(string.Concat(notFoundDeletesThatDeleted.DistinctBy(anomaly => anomaly.Key).Take(ShownProblems).Select(anomaly => $"  {anomaly.Describe(origin)}{Environment.NewLine}")));
             report.AppendLine($"ring views after the churn: {ringDisagreement ?? "one cycle of the live nodes"}");
             report.AppendLine($"every operation, by key: {operationsLog}");
             TestContext.Out.WriteLine(report.ToString());
