@@ -12,8 +12,9 @@ namespace ChordKvs.Transport.Http;
 /// node's <see cref="INodeRequestHandler"/> and writes its <see cref="NodeReply"/>.
 /// </summary>
 /// <remarks>
-/// Every failure is an <c>application/problem+json</c> answer: 400 for a body that is not a node request (or a
-/// path segment that is not a node identifier), 404 for a node this process does not host, 500 when the handler
+/// Every failure is an <c>application/problem+json</c> answer: 400 for a body that is not a node request or that
+/// ends before its announced length (a sender that gave up or crashed mid-call), or a path segment that is not a
+/// node identifier; 404 for a node this process does not host, 500 when the handler
 /// throws. The cluster secret is checked before this runs, by <see cref="ClusterSecretEndpointFilter"/>.
 /// </remarks>
 internal sealed class NodeRpcEndpoint(LocalNodeRegistry registry, NodeMessageSerializer serializer, ILogger logger)
@@ -43,6 +44,12 @@ internal sealed class NodeRpcEndpoint(LocalNodeRegistry registry, NodeMessageSer
         {
             return Reject(nodeId, StatusCodes.Status400BadRequest, "Malformed node request",
                 $"The body is not a ChordKvs node request ({ex.Message}); the sending node may run an incompatible version.");
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // The body ended early or arrived too slowly: most often the sender gave up on the call or crashed
+            // while sending. Nothing was handled, and it is no failure of this node.
+            return Reject(nodeId, ex.StatusCode, "Unreadable node request", $"The request body could not be read: {ex.Message}");
         }
 
         if (request is null)

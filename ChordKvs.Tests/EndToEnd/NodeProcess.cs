@@ -10,15 +10,19 @@ namespace ChordKvs.Tests.EndToEnd;
 /// </summary>
 internal sealed partial class NodeProcess : IDisposable
 {
-    private const int KeptOutputLines = 60;
+    private const int DefaultKeptOutputLines = 60;
 
     private readonly Process process;
     private readonly ConcurrentQueue<string> output = new();
     private readonly TaskCompletionSource<string> address = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly int keptOutputLines;
+    private readonly TextWriter? logFile;
 
-    private NodeProcess(Process process, string name)
+    private NodeProcess(Process process, string name, int keptOutputLines, TextWriter? logFile)
     {
         this.process = process;
+        this.keptOutputLines = keptOutputLines;
+        this.logFile = logFile;
         Name = name;
     }
 
@@ -32,7 +36,13 @@ internal sealed partial class NodeProcess : IDisposable
     public bool HasExited => process.HasExited;
 
     /// <summary>Starts <c>dotnet chordkvs.dll node</c> with <paramref name="arguments"/> and extra environment variables.</summary>
-    public static NodeProcess Start(string name, string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
+    /// <param name="name">A name for messages.</param>
+    /// <param name="dll">The built chordkvs.dll.</param>
+    /// <param name="arguments">The arguments after <c>node</c>.</param>
+    /// <param name="environment">Environment variables to set; inherited <c>CHORDKVS_*</c> variables are removed.</param>
+    /// <param name="keptOutputLines">How many of the last output lines <see cref="RecentOutput"/> shows.</param>
+    /// <param name="logFile">Where every output line is also appended, or null; the caller owns the writer.</param>
+    public static NodeProcess Start(string name, string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, int keptOutputLines = DefaultKeptOutputLines, TextWriter? logFile = null)
     {
         var startInfo = new ProcessStartInfo(ChordKvsExecutable.DotnetHost())
         {
@@ -60,7 +70,7 @@ internal sealed partial class NodeProcess : IDisposable
         }
 
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
-        var node = new NodeProcess(process, name);
+        var node = new NodeProcess(process, name, keptOutputLines, logFile);
         process.OutputDataReceived += (_, line) => node.Collect(line.Data, isError: false);
         process.ErrorDataReceived += (_, line) => node.Collect(line.Data, isError: true);
         process.Exited += (_, _) => node.address.TrySetException(new InvalidOperationException($"{name} exited with code {SafeExitCode(process)} before announcing its address."));
@@ -77,14 +87,25 @@ internal sealed partial class NodeProcess : IDisposable
     /// <summary>The node's base URL, once it has announced it; fails after <paramref name="timeout"/>.</summary>
     public async Task<string> WaitForAddressAsync(TimeSpan timeout)
     {
+        var (url, failure) = await TryWaitForAddressAsync(timeout);
+        if (url is null)
+        {
+            Assert.Fail($"{Name} did not announce its address within {timeout.TotalSeconds} s ({failure}).{Environment.NewLine}{RecentOutput()}");
+        }
+
+        return url!;
+    }
+
+    /// <summary>The node's base URL once it has announced it, or null and why not: it exited first or <paramref name="timeout"/> passed.</summary>
+    public async Task<(string? Url, string? Failure)> TryWaitForAddressAsync(TimeSpan timeout)
+    {
         try
         {
-            return await address.Task.WaitAsync(timeout);
+            return (await address.Task.WaitAsync(timeout), null);
         }
         catch (Exception ex) when (ex is TimeoutException or InvalidOperationException)
         {
-            Assert.Fail($"{Name} did not announce its address within {timeout.TotalSeconds} s ({ex.Message}).{Environment.NewLine}{RecentOutput()}");
-            throw;
+            return (null, ex.Message);
         }
     }
 
@@ -124,10 +145,14 @@ internal sealed partial class NodeProcess : IDisposable
             return;
         }
 
-        output.Enqueue(isError ? "[stderr] " + line : line);
-        while (output.Count > KeptOutputLines && output.TryDequeue(out _))
+        var kept = isError ? "[stderr] " + line : line;
+        output.Enqueue(kept);
+        while (output.Count > keptOutputLines && output.TryDequeue(out _))
         {
         }
+
+        // The log file's lines carry the time they arrived, to line them up with the test's own schedule.
+        logFile?.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{DateTime.UtcNow:HH:mm:ss.fff} {kept}"));
 
         if (AnnouncementPattern().Match(line) is { Success: true } match)
         {

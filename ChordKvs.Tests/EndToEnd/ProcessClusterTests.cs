@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
-using ChordKvs.Host;
 
 namespace ChordKvs.Tests.EndToEnd;
 
@@ -15,76 +14,41 @@ namespace ChordKvs.Tests.EndToEnd;
 public sealed class ProcessClusterTests
 {
     private const int KeyCount = 30;
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan FormationTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan SurvivalDeadline = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
-    // Fast maintenance so the ring forms and repairs in well under the deadlines; set through the environment,
-    // which is also how an operator would set them.
-    private static readonly Dictionary<string, string> Environment = new()
-    {
-        ["CHORDKVS_NODE__RING__STABILIZEINTERVAL"] = "00:00:00.200",
-        ["CHORDKVS_NODE__RING__CHECKPREDECESSORINTERVAL"] = "00:00:00.300",
-        ["CHORDKVS_NODE__RING__FIXFINGERSINTERVAL"] = "00:00:01",
-        ["CHORDKVS_JOINRETRYINITIALDELAY"] = "00:00:00.200",
-        ["CHORDKVS_LOGGING__LOGLEVEL__DEFAULT"] = "Warning",
-    };
-
-    private readonly List<NodeProcess> nodes = [];
+    private ProcessCluster? cluster;
 
     [TearDown]
     public void KillEveryNode()
     {
-        if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
+        if (cluster is not null && TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
         {
-            foreach (var node in nodes)
-            {
-                TestContext.Out.WriteLine(node.RecentOutput());
-            }
+            TestContext.Out.WriteLine(cluster.RecentOutput());
         }
 
-        foreach (var node in nodes)
-        {
-            node.Dispose();
-        }
-
-        nodes.Clear();
+        cluster?.Dispose();
+        cluster = null;
     }
 
     [Test]
     public async Task Acknowledged_writes_survive_the_sigkill_of_one_of_three_node_processes()
     {
-        var dll = ChordKvsExecutable.Locate();
-        var first = StartNode(dll, "node 1", []);
-        var firstUrl = await first.WaitForAddressAsync(StartTimeout);
-        var others = new[] { StartNode(dll, "node 2", ["--join", firstUrl]), StartNode(dll, "node 3", ["--join", firstUrl]) };
-        var urls = new List<string> { firstUrl };
-        foreach (var node in others)
-        {
-            urls.Add(await node.WaitForAddressAsync(StartTimeout));
-        }
-
+        var logDirectory = Path.Combine(TestContext.CurrentContext.WorkDirectory, "process-cluster-logs", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+        cluster = new ProcessCluster(3, "end-to-end-secret", NodeEnvironment.FastMaintenance(), logDirectory);
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var notFormed = await RingFormation.WaitAsync(client, urls, 1, FormationTimeout, TimeProvider.System, CancellationToken.None);
-        Assert.That(notFormed, Is.Null, "three processes form one ring: every node's /cluster/nodes finds all three");
+        await cluster.StartAsync(client);
+        var urls = cluster.LiveUrls.ToList();
 
         var acknowledged = await WriteKeysAsync(client, urls);
         Assert.That(acknowledged, Has.Count.EqualTo(KeyCount), "a healthy ring of three acknowledges every write");
 
         // SIGKILL the node that created the ring: it has no special role afterwards.
-        nodes[0].Kill();
-        var survivors = urls.Skip(1).ToList();
+        cluster.Kill(cluster.Slots[0]);
+        var survivors = cluster.LiveUrls.ToList();
         var missing = await WaitUntilReadableAsync(client, survivors, acknowledged, SurvivalDeadline);
 
         Assert.That(missing, Is.Empty, $"every acknowledged key must be readable from both survivors within {SurvivalDeadline.TotalSeconds} s of the SIGKILL; still missing or wrong:");
-    }
-
-    private NodeProcess StartNode(string dll, string name, string[] arguments)
-    {
-        var node = NodeProcess.Start(name, dll, ["--listen", "127.0.0.1:0", "--secret", "end-to-end-secret", .. arguments], Environment);
-        nodes.Add(node);
-        return node;
     }
 
     private static async Task<Dictionary<string, byte[]>> WriteKeysAsync(HttpClient client, List<string> urls)
