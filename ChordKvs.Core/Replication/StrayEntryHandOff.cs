@@ -62,7 +62,7 @@ internal sealed class StrayEntryHandOff(ChordNode ring, VersionedStore store, IN
 
             var group = outside.Skip(index).Take(end - index).ToList();
             index = end;
-            var replicas = lookup.Successors.DistinctBy(node => node.Id).Take(options.ReplicaCount).ToImmutableArray();
+            var replicas = ReplicaSet.Choose(lookup.Successors[0], lookup.Successors.Skip(1), options.ReplicaCount);
             if (replicas.Length < options.ReplicaCount || replicas.Any(node => node.Id == state.Self.Id))
             {
                 // This node replicates the keys, or the answer is too short to know all their replicas.
