@@ -67,10 +67,16 @@ internal sealed class ReplicaCoordinator(
         return new KvResult(outcome, version, Acknowledged: acknowledged, Required: required);
     }
 
-    /// <summary>Reads a key as its coordinator: the newest version among R replicas, repairing those that lag.</summary>
-    public async Task<KvResult> ReadAsync(CoordinateReadRequest request, CancellationToken cancellationToken)
+    /// <summary>Reads a key this node is responsible for: its replicas are this node and its successors.</summary>
+    public Task<KvResult> ReadAsync(CoordinateReadRequest request, CancellationToken cancellationToken) =>
+        ReadAsync(request, ReplicaSet.Of(ring.Routing, options.ReplicaCount), cancellationToken);
+
+    /// <summary>
+    /// Reads a key as its coordinator: the newest version among R of <paramref name="replicas"/> (this node
+    /// first), repairing those that lag.
+    /// </summary>
+    public async Task<KvResult> ReadAsync(CoordinateReadRequest request, ImmutableArray<NodeInfo> replicas, CancellationToken cancellationToken)
     {
-        var replicas = ReplicaSet.Of(ring.Routing, options.ReplicaCount);
         var required = Math.Min(request.ReadQuorum ?? options.EffectiveReadQuorum, replicas.Length);
         var answers = new StoredEntry?[replicas.Length];
         var answered = new bool[replicas.Length];

@@ -30,4 +30,38 @@ public static class ReplicaSet
 
         return replicas.DrainToImmutable();
     }
+
+    /// <summary>
+    /// The replicas of a key whose successors are <paramref name="keySuccessors"/> (the responsible node first),
+    /// reordered to put <paramref name="self"/> first, or null when <paramref name="self"/> is not one of them.
+    /// </summary>
+    /// <remarks>The first <paramref name="replicaCount"/> distinct nodes of the list hold the key.</remarks>
+    public static ImmutableArray<NodeInfo>? WithSelfFirst(NodeInfo self, ImmutableArray<NodeInfo> keySuccessors, int replicaCount)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        var replicas = ImmutableArray.CreateBuilder<NodeInfo>(replicaCount);
+        replicas.Add(self);
+        var holdsKey = false;
+        var seen = 0;
+        foreach (var node in keySuccessors)
+        {
+            if (seen == replicaCount)
+            {
+                break;
+            }
+
+            if (node.Id == self.Id)
+            {
+                holdsKey = true;
+                seen++;
+            }
+            else if (!replicas.Any(replica => replica.Id == node.Id))
+            {
+                replicas.Add(node);
+                seen++;
+            }
+        }
+
+        return holdsKey ? replicas.DrainToImmutable() : null;
+    }
 }
