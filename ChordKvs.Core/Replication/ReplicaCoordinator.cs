@@ -83,16 +83,26 @@ internal sealed class ReplicaCoordinator(
         answers[0] = store.Get(request.Key);
         answered[0] = true;
 
+        // Ask only as many other replicas as the quorum needs, nearest first, and more only when some of those
+        // fail: each read then costs R − 1 node-to-node calls instead of N − 1. Replicas not asked are brought up
+        // to date by writes and anti-entropy rather than by this read's repair.
         var deadline = ReplicaDeadline(cancellationToken, out var registration);
         var reads = new List<Task<bool>>(replicas.Length - 1);
-        for (var i = 1; i < replicas.Length; i++)
+        var replied = 1;
+        for (var next = 1; replied < required && next < replicas.Length;)
         {
-            reads.Add(ReadFromReplicaAsync(replicas[i], request.Key, i, answers, answered, deadline.Token));
+            var round = new List<Task<bool>>(required - replied);
+            for (; next < replicas.Length && round.Count < required - replied; next++)
+            {
+                round.Add(ReadFromReplicaAsync(replicas[next], request.Key, next, answers, answered, deadline.Token));
+            }
+
+            reads.AddRange(round);
+            replied += await Quorum.WaitAsync(round, round.Count);
         }
 
         // The deadline lives until the last read has ended, because read repair waits for all of them.
         _ = DisposeWhenDoneAsync(reads, deadline, registration);
-        var replied = 1 + await Quorum.WaitAsync(reads, required - 1);
         if (replied < required)
         {
             return new KvResult(KvOutcome.Unavailable, Acknowledged: replied, Required: required, Problem:
