@@ -12,6 +12,7 @@
 # Usage: bench/compare.sh [--duration S] [--warmup S] [--connections N] [--keys N] [--value-size N]
 #                         [--systems bare1,bare3,chord1,chord3,etcd3] [--base-port P] [--no-install]
 #                         [--chordkvs PATH]   (another build of chordkvs, to compare before and after a change)
+#                         [--node-env NAME=VALUE]...  (environment of the ChordKvs nodes only, e.g. DOTNET_gcServer=1)
 # See docs/performance.md.
 set -euo pipefail
 
@@ -24,6 +25,7 @@ systems="bare1,bare3,chord1,chord3,etcd3"
 base_port=17400
 install=yes
 chordkvs=""
+node_env=()
 
 die() { echo "compare.sh: $*" >&2; exit 1; }
 
@@ -38,7 +40,8 @@ while [[ $# -gt 0 ]]; do
     --base-port) base_port="${2:?--base-port needs a number}"; shift 2 ;;
     --no-install) install=no; shift ;;
     --chordkvs) chordkvs="${2:?--chordkvs needs the path of a built chordkvs}"; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --node-env) node_env+=("${2:?--node-env needs NAME=VALUE}"); shift 2 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1' (see --help)" ;;
   esac
 done
@@ -218,10 +221,10 @@ run_chord() {
   local count="$1" ports=() p
   for ((i = 0; i < count; i++)); do ports+=($((base_port + 10 + i))); done
   ports_free "${ports[@]}"
-  start "chord-${ports[0]}" "$chordkvs" node --listen "127.0.0.1:${ports[0]}" --replicas 3 --seed 1
+  start "chord-${ports[0]}" env "${node_env[@]}" "$chordkvs" node --listen "127.0.0.1:${ports[0]}" --replicas 3 --seed 1
   wait_for "http://127.0.0.1:${ports[0]}/kv/none" 404
   for p in "${ports[@]:1}"; do
-    start "chord-$p" "$chordkvs" node --listen "127.0.0.1:$p" --join "http://127.0.0.1:${ports[0]}" --replicas 3 --seed "$p"
+    start "chord-$p" env "${node_env[@]}" "$chordkvs" node --listen "127.0.0.1:$p" --join "http://127.0.0.1:${ports[0]}" --replicas 3 --seed "$p"
   done
   local deadline=$((SECONDS + 60))
   for p in "${ports[@]}"; do
