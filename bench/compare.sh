@@ -102,8 +102,15 @@ wait_for() {
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-ports_free() {
-  for port in "$@"; do port_free "$port" || die "port $port is in use; pick other ports with --base-port"; done
+# Prints N ports that nothing listens on, the first at or above $2 (other programs on a shared machine may hold some).
+free_ports() {
+  local count="$1" port="$2" found=()
+  while (( ${#found[@]} < count )); do
+    (( port < 65000 )) || die "no $count free ports found from --base-port $base_port"
+    port_free "$port" && found+=("$port")
+    port=$((port + 1))
+  done
+  echo "${found[@]}"
 }
 
 # ---------------------------------------------------------------------------------------------- setup
@@ -167,8 +174,8 @@ load() {
   for base in "$@"; do
     local c=$((share + (index < extra ? 1 : 0)))
     out="$work/wrk-$op-$index.txt"
-    BENCH_PREFIX="$prefix" BENCH_KEYS="$keys" BENCH_SEED="$((index + 1))" BENCH_VALUE_SIZE="$value_size" BENCH_BODY="$body" \
-      timeout $((seconds + 30)) wrk -t"$threads" -c"$c" -d"${seconds}s" --timeout 5s -s "$repo/bench/wrk/$op.lua" "$base" > "$out" 2>&1 &
+    BENCH_OP="$op" BENCH_PREFIX="$prefix" BENCH_KEYS="$keys" BENCH_SEED="$((index + 1))" BENCH_VALUE_SIZE="$value_size" BENCH_BODY="$body" \
+      timeout $((seconds + 30)) wrk -t"$threads" -c"$c" -d"${seconds}s" --timeout 5s -s "$repo/bench/wrk/kv.lua" "$base" > "$out" 2>&1 &
     wrk_pids+=($!)
     index=$((index + 1))
   done
@@ -208,8 +215,7 @@ urls() { local p; for p in "$@"; do printf 'http://127.0.0.1:%d ' "$p"; done; }
 
 run_bare() {
   local count="$1" ports=() p
-  for ((i = 0; i < count; i++)); do ports+=($((base_port + i))); done
-  ports_free "${ports[@]}"
+  read -r -a ports <<<"$(free_ports "$count" "$base_port")"
   for p in "${ports[@]}"; do start "bare-$p" "$barekv" --urls "http://127.0.0.1:$p"; done
   for p in "${ports[@]}"; do wait_for "http://127.0.0.1:$p/kv/none" 404; done
   # shellcheck disable=SC2046
@@ -219,8 +225,7 @@ run_bare() {
 
 run_chord() {
   local count="$1" ports=() p
-  for ((i = 0; i < count; i++)); do ports+=($((base_port + 10 + i))); done
-  ports_free "${ports[@]}"
+  read -r -a ports <<<"$(free_ports "$count" $((base_port + 10)))"
   start "chord-${ports[0]}" env "${node_env[@]}" "$chordkvs" node --listen "127.0.0.1:${ports[0]}" --replicas 3 --seed 1
   wait_for "http://127.0.0.1:${ports[0]}/kv/none" 404
   for p in "${ports[@]:1}"; do
@@ -247,20 +252,21 @@ run_chord() {
 
 run_etcd() {
   command -v etcd >/dev/null || die "etcd is not installed (apt-get install etcd-server)"
-  local cluster="" i
-  for i in 0 1 2; do cluster+="${cluster:+,}m$i=http://127.0.0.1:$((base_port + 30 + i))"; done
-  ports_free $((base_port + 20)) $((base_port + 21)) $((base_port + 22)) $((base_port + 30)) $((base_port + 31)) $((base_port + 32))
+  local cluster="" i client=() peer=()
+  read -r -a client <<<"$(free_ports 3 $((base_port + 20)))"
+  read -r -a peer <<<"$(free_ports 3 $((client[2] + 1)))"
+  for i in 0 1 2; do cluster+="${cluster:+,}m$i=http://127.0.0.1:${peer[i]}"; done
   for i in 0 1 2; do
     start "etcd-$i" etcd --name "m$i" --data-dir "$work/etcd-$i" --enable-v2 \
-      --listen-client-urls "http://127.0.0.1:$((base_port + 20 + i))" --advertise-client-urls "http://127.0.0.1:$((base_port + 20 + i))" \
-      --listen-peer-urls "http://127.0.0.1:$((base_port + 30 + i))" --initial-advertise-peer-urls "http://127.0.0.1:$((base_port + 30 + i))" \
+      --listen-client-urls "http://127.0.0.1:${client[i]}" --advertise-client-urls "http://127.0.0.1:${client[i]}" \
+      --listen-peer-urls "http://127.0.0.1:${peer[i]}" --initial-advertise-peer-urls "http://127.0.0.1:${peer[i]}" \
       --initial-cluster "$cluster" --initial-cluster-state new --initial-cluster-token chordkvs-compare
   done
-  for i in 0 1 2; do wait_for "http://127.0.0.1:$((base_port + 20 + i))/health" 200; done
-  curl -s --max-time 5 -X PUT "http://127.0.0.1:$((base_port + 20))/v2/keys/probe" -d value=1 | grep -q '"action":"set"' \
+  for i in 0 1 2; do wait_for "http://127.0.0.1:${client[i]}/health" 200; done
+  curl -s --max-time 5 -X PUT "http://127.0.0.1:${client[0]}/v2/keys/probe" -d value=1 | grep -q '"action":"set"' \
     || die "etcd does not serve its v2 keys API (--enable-v2); see $work/etcd-0.log"
   # shellcheck disable=SC2046
-  measure etcd3 /v2/keys/ etcd $(urls $((base_port + 20)) $((base_port + 21)) $((base_port + 22)))
+  measure etcd3 /v2/keys/ etcd $(urls "${client[@]}")
   stop_all
 }
 

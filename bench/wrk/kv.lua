@@ -1,7 +1,8 @@
--- wrk script of bench/compare.sh: PUT of a uniformly chosen key among KEYS keys named key0, key1, ...
--- Environment: BENCH_PREFIX (path before the key), BENCH_KEYS, BENCH_SEED, BENCH_VALUE_SIZE (bytes of the
--- value), BENCH_BODY ("json" sends {"v":"xx…"} as application/json; "etcd" sends the form value=xx… that
--- etcd's v2 keys API takes).
+-- wrk script of bench/compare.sh: GET or PUT of a uniformly chosen key among BENCH_KEYS keys named key0, key1, ...
+-- Environment: BENCH_OP (get or put), BENCH_PREFIX (path before the key, such as /kv/ or /v2/keys/), BENCH_KEYS,
+-- BENCH_SEED, BENCH_VALUE_SIZE (bytes of a written value), BENCH_BODY ("json" writes {"v":"xx…"} as
+-- application/json; "etcd" writes the form value=xx… that etcd's v2 keys API takes).
+local op = os.getenv("BENCH_OP") or "get"
 local prefix = os.getenv("BENCH_PREFIX") or "/kv/"
 local keys = tonumber(os.getenv("BENCH_KEYS") or "10000")
 local seed = tonumber(os.getenv("BENCH_SEED") or "1")
@@ -28,5 +29,9 @@ function init(args)
 end
 
 function request()
-   return wrk.format("PUT", prefix .. "key" .. math.random(0, keys - 1), headers, body)
+   local path = prefix .. "key" .. math.random(0, keys - 1)
+   if op == "put" then
+      return wrk.format("PUT", path, headers, body)
+   end
+   return wrk.format("GET", path)
 end
