@@ -161,7 +161,9 @@ preload() {
     (( good == keys )) && return 0
     echo "  preloading $base: attempt $attempt wrote $good of $keys keys; again" >&2
   done
-  die "preloading $base wrote only $good of $keys keys after 3 attempts"
+  # A few keys short still measures; the GETs that find them missing are counted as errors in the table.
+  (( good * 100 >= keys * 99 )) || die "preloading $base wrote only $good of $keys keys after 3 attempts"
+  echo "  preloading $base: $((keys - good)) of $keys keys may be missing; their GETs count as errors" >&2
 }
 
 # Runs wrk on every member at once with the connections split evenly; prints the summed req/s and errors.
