@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ChordKvs.Core.Diagnostics;
 using ChordKvs.Core.Replication;
 using ChordKvs.Core.Ring;
 using ChordKvs.Core.Storage;
@@ -27,6 +28,7 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
     private readonly HybridLogicalClock _clock;
     private readonly ReplicaCoordinator _coordinator;
     private readonly RangeReplicator _replicator;
+    private readonly ChordKvsMetrics? _metrics;
     private MaintenanceTimer? _antiEntropy;
     private long _clientRequests;
     private long _forwards;
@@ -38,7 +40,8 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
     /// <param name="time">The clock for maintenance, versions and tombstone expiry.</param>
     /// <param name="random">The seeded source of every random choice.</param>
     /// <param name="loggerFactory">Where the node logs; nothing is logged when null.</param>
-    public ChordKvsNode(NodeInfo self, INodeTransport transport, ChordKvsOptions options, TimeProvider time, Random random, ILoggerFactory? loggerFactory = null)
+    /// <param name="metrics">Where the node records its metrics; nothing is recorded when null.</param>
+    public ChordKvsNode(NodeInfo self, INodeTransport transport, ChordKvsOptions options, TimeProvider time, Random random, ILoggerFactory? loggerFactory = null, ChordKvsMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(options);
@@ -53,8 +56,10 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
         _keys = new KeyValidator(options.Limits);
         _values = new JsonValueValidator(options.Limits);
         _clock = new HybridLogicalClock(time, self.Id);
-        _coordinator = new ReplicaCoordinator(Ring, Store, _clock, transport, options.Replication, time);
-        _replicator = new RangeReplicator(Ring, Store, transport, options.Replication, time);
+        _coordinator = new ReplicaCoordinator(Ring, Store, _clock, transport, options.Replication, time, metrics);
+        _replicator = new RangeReplicator(Ring, Store, transport, options.Replication, time, metrics);
+        _metrics = metrics;
+        metrics?.Attach(this);
         Ring.RoutingChanged += (_, _) => _antiEntropy?.RunSoon(SoonAfterRoutingChange);
     }
 
@@ -213,6 +218,7 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
     {
         _antiEntropy?.Dispose();
         Ring.Dispose();
+        _metrics?.Detach(this);
     }
 
     private async Task<KvResult> RouteAsync(string key, NodeRequest request, CancellationToken cancellationToken)
@@ -235,6 +241,8 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
             return new KvResult(KvOutcome.Unavailable, Problem: $"The node responsible for '{key}' could not be reached: {exception.Message}");
         }
 
+        _metrics?.LookupCompleted(lookup.Hops);
+
         // A read may be coordinated by any replica of the key, so a node that holds one answers it without the
         // forward to the responsible node (writes still go there, where preconditions are checked and versions made).
         if (request is CoordinateReadRequest read && ReplicaSet.WithSelfFirst(Self, lookup.Successors, _options.Replication.ReplicaCount) is { } replicas)
@@ -243,10 +251,17 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
         }
 
         // The responsible node coordinates; if it does not answer, the next node (its first replica, and its
-        // successor once the ring has noticed) takes over.
+        // successor once the ring has noticed) takes over. Nodes on a physical node (address) that did not answer
+        // are passed over: its other virtual nodes went down with it, and the first replica lives elsewhere.
         var tried = 0;
+        var silent = new HashSet<string>(StringComparer.Ordinal);
         foreach (var coordinator in lookup.Successors)
         {
+            if (silent.Contains(coordinator.Address))
+            {
+                continue;
+            }
+
             if (tried++ == 2)
             {
                 break;
@@ -260,11 +275,13 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
             try
             {
                 Interlocked.Increment(ref _forwards);
+                _metrics?.Forwarded();
                 return (await _transport.CallAsync(coordinator, (NodeRequest<ClientResultReply>)request, cancellationToken)).Result;
             }
             catch (NodeUnreachableException exception)
             {
                 LogCoordinatorUnreachable(Self, coordinator, exception.Message);
+                silent.Add(coordinator.Address);
             }
         }
 

@@ -17,6 +17,9 @@ internal static class CommandLineParser
     /// <summary>The most nodes <c>chordkvs demo</c> starts: it is a local demonstration, not a load test.</summary>
     public const int MaxDemoNodes = 32;
 
+    /// <summary>The most virtual nodes a host runs (<c>VirtualNodes</c> of the node options).</summary>
+    public const int MaxVirtualNodes = 64;
+
     // node option → configuration key it sets (see ChordKvsNodeOptions).
     private static readonly Dictionary<string, string> NodeOptions = new(StringComparer.Ordinal)
     {
@@ -26,6 +29,7 @@ internal static class CommandLineParser
         ["--secret"] = "ClusterSecret",
         ["--replicas"] = "Node:Replication:ReplicaCount",
         ["--seed"] = "RandomSeed",
+        ["--vnodes"] = "VirtualNodes",
     };
 
     public static ParsedCommand Parse(IReadOnlyList<string> args)
@@ -73,7 +77,7 @@ internal static class CommandLineParser
                 return new ParsedCommand.Error($"{option.Name} needs a value.", "node");
             }
 
-            var minimum = option.Name switch { "--replicas" => 1, "--seed" => 0, _ => -1 };
+            var minimum = option.Name switch { "--replicas" or "--vnodes" => 1, "--seed" => 0, _ => -1 };
             if (minimum >= 0 && !(int.TryParse(option.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= minimum))
             {
                 return new ParsedCommand.Error($"{option.Name} must be a whole number of at least {minimum}; got '{option.Value}'.", "node");
@@ -92,6 +96,7 @@ internal static class CommandLineParser
     {
         var nodes = DefaultDemoNodes;
         var basePort = DefaultDemoBasePort;
+        var virtualNodes = 1;
         foreach (var option in ReadOptions(args))
         {
             if (option.IsHelp)
@@ -99,7 +104,7 @@ internal static class CommandLineParser
                 return new ParsedCommand.Help("demo");
             }
 
-            if (option.Name is not ("--nodes" or "--base-port"))
+            if (option.Name is not ("--nodes" or "--base-port" or "--vnodes"))
             {
                 return new ParsedCommand.Error(Unknown(option.Name, "demo"), "demo");
             }
@@ -118,6 +123,15 @@ internal static class CommandLineParser
 
                 nodes = number;
             }
+            else if (option.Name == "--vnodes")
+            {
+                if (number is < 1 or > MaxVirtualNodes)
+                {
+                    return new ParsedCommand.Error($"--vnodes must be between 1 and {MaxVirtualNodes}; got {number}.", "demo");
+                }
+
+                virtualNodes = number;
+            }
             else
             {
                 basePort = number;
@@ -129,7 +143,7 @@ internal static class CommandLineParser
             return new ParsedCommand.Error($"--base-port must leave room for {nodes} ports between 1024 and 65535 (or be 0 for any free ports); got {basePort}.", "demo");
         }
 
-        return new ParsedCommand.Demo(nodes, basePort);
+        return new ParsedCommand.Demo(nodes, basePort, virtualNodes);
     }
 
     /// <summary>The error message for an argument <paramref name="command"/> does not know.</summary>

@@ -32,11 +32,13 @@ internal static class DemoCommand
         var urls = new List<string>();
         try
         {
-            await output.WriteLineAsync($"Starting {command.Nodes} ChordKvs node(s) on 127.0.0.1 ...");
+            await output.WriteLineAsync(command.VirtualNodes == 1
+                ? $"Starting {command.Nodes} ChordKvs node(s) on 127.0.0.1 ..."
+                : $"Starting {command.Nodes} ChordKvs node(s) on 127.0.0.1, {command.VirtualNodes} virtual nodes each ...");
             for (var index = 0; index < command.Nodes; index++)
             {
                 var port = command.BasePort == 0 ? 0 : command.BasePort + index;
-                var app = NodeApplication.Build(NodeSettings(port, urls.FirstOrDefault(), secret), handleSignals: false);
+                var app = NodeApplication.Build(NodeSettings(port, urls.FirstOrDefault(), secret, command.VirtualNodes), handleSignals: false);
                 apps.Add(app);
                 try
                 {
@@ -53,14 +55,14 @@ internal static class DemoCommand
 
             using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
             var timeout = BaseFormationTimeout + TimeSpan.FromSeconds(command.Nodes);
-            var notFormed = await RingFormation.WaitAsync(client, urls, timeout, TimeProvider.System, stop.Token);
+            var notFormed = await RingFormation.WaitAsync(client, urls, command.VirtualNodes, timeout, TimeProvider.System, stop.Token);
             if (notFormed is not null)
             {
                 await error.WriteLineAsync($"chordkvs demo: the nodes did not form one ring within {timeout.TotalSeconds:0} s; last seen: {notFormed}");
                 return ExitCodes.Failure;
             }
 
-            await output.WriteLineAsync(Describe(apps, urls));
+            await output.WriteLineAsync(Describe(apps, urls, command.VirtualNodes));
             await WaitAsync(stop.Token);
             return ExitCodes.Success;
         }
@@ -74,8 +76,9 @@ internal static class DemoCommand
         }
     }
 
-    private static Dictionary<string, string?> NodeSettings(int port, string? joinUrl, string secret) => new()
+    private static Dictionary<string, string?> NodeSettings(int port, string? joinUrl, string secret, int virtualNodes) => new()
     {
+        [nameof(ChordKvsNodeOptions.VirtualNodes)] = virtualNodes.ToString(CultureInfo.InvariantCulture),
         [nameof(ChordKvsNodeOptions.ListenAddress)] = string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{port}"),
         [nameof(ChordKvsNodeOptions.JoinUrl)] = joinUrl,
         [nameof(ChordKvsNodeOptions.ClusterSecret)] = secret,
@@ -84,16 +87,21 @@ internal static class DemoCommand
         ["Logging:LogLevel:Default"] = "Warning",
     };
 
-    private static string Describe(List<WebApplication> apps, List<string> urls)
+    private static string Describe(List<WebApplication> apps, List<string> urls, int virtualNodes)
     {
         var first = urls[0];
         var second = urls[Math.Min(1, urls.Count - 1)];
         var last = urls[^1];
-        var lines = new List<string> { string.Empty, $"The ring has formed: {urls.Count} node(s).", string.Empty };
+        var lines = new List<string>
+        {
+            string.Empty,
+            virtualNodes == 1 ? $"The ring has formed: {urls.Count} node(s)." : $"The ring has formed: {urls.Count} node(s), {urls.Count * virtualNodes} ring members.",
+            string.Empty,
+        };
         for (var index = 0; index < apps.Count; index++)
         {
-            var self = apps[index].Services.GetRequiredService<ChordKvsNodeService>().Self!;
-            lines.Add($"  node {index + 1}  {self.Address}  (id {self.Id})");
+            var members = apps[index].Services.GetRequiredService<ChordKvsNodeService>().Members;
+            lines.Add($"  node {index + 1}  {members[0].Self.Address}  (id {string.Join(", ", members.Select(member => member.Self.Id))})");
         }
 
         lines.AddRange(

@@ -1,3 +1,4 @@
+using ChordKvs.Core.Ring;
 using ChordKvs.Transport.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,6 +46,13 @@ internal static class NodeCommand
 
         // These lines are the node's announcement on stdout, whatever the log settings; scripts and tests read them.
         await output.WriteLineAsync($"Node {self.Id} listening on {self.Address}");
+        var virtualNodes = app.Services.GetRequiredService<IOptions<ChordKvsNodeOptions>>().Value.VirtualNodes;
+        if (virtualNodes > 1)
+        {
+            var ids = Enumerable.Range(0, virtualNodes).Select(index => NodeInfo.FromAddress(self.Address, index).Id);
+            await output.WriteLineAsync($"Running {virtualNodes} virtual nodes: {string.Join(", ", ids)}");
+        }
+
         await output.WriteLineAsync(string.IsNullOrEmpty(joinUrl) ? "Started a new ring." : $"Joining the ring through {joinUrl} ...");
         _ = AnnounceJoinAsync(service, output, string.IsNullOrEmpty(joinUrl));
 

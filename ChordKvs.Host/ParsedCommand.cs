@@ -9,8 +9,11 @@ internal abstract record ParsedCommand
     /// <summary>Run one node; <see cref="Settings"/> are configuration keys that override appsettings.json and the environment.</summary>
     public sealed record Node(IReadOnlyDictionary<string, string?> Settings) : ParsedCommand;
 
-    /// <summary>Run a local cluster of <see cref="Nodes"/> nodes on consecutive ports from <see cref="BasePort"/> (0: any free ports).</summary>
-    public sealed record Demo(int Nodes, int BasePort) : ParsedCommand;
+    /// <summary>
+    /// Run a local cluster of <see cref="Nodes"/> nodes on consecutive ports from <see cref="BasePort"/> (0: any free
+    /// ports), each running <see cref="VirtualNodes"/> ring members.
+    /// </summary>
+    public sealed record Demo(int Nodes, int BasePort, int VirtualNodes = 1) : ParsedCommand;
 
     /// <summary>Run a simulator experiment; <see cref="Arguments"/> are everything after <c>simulate</c>, which the simulator parses itself.</summary>
     public sealed record Simulate(IReadOnlyList<string> Arguments) : ParsedCommand;

@@ -4,17 +4,20 @@ using ChordKvs.Transport.Http;
 
 namespace ChordKvs.Host;
 
-/// <summary>Waits until a set of nodes has formed one ring: every node's <c>GET /cluster/nodes</c> finds all of them.</summary>
+/// <summary>
+/// Waits until a set of nodes has formed one ring: every node's <c>GET /cluster/nodes</c> finds all of them, each
+/// with all its ring members (virtual nodes).
+/// </summary>
 internal static class RingFormation
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
-    /// Polls every node in <paramref name="urls"/> until each one's ring walk finds exactly those nodes, or the
-    /// <paramref name="timeout"/> passes.
+    /// Polls every node in <paramref name="urls"/> until each one's ring walk finds exactly those nodes, with
+    /// <paramref name="membersPerNode"/> ring members each, or the <paramref name="timeout"/> passes.
     /// </summary>
     /// <returns>Null once the ring has formed; otherwise what the last poll saw, for the error message.</returns>
-    public static async Task<string?> WaitAsync(HttpClient client, IReadOnlyList<string> urls, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<string?> WaitAsync(HttpClient client, IReadOnlyList<string> urls, int membersPerNode, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(urls);
@@ -28,9 +31,9 @@ internal static class RingFormation
             foreach (var url in urls)
             {
                 var seen = await TryDescribeRingAsync(client, url, cancellationToken);
-                if (seen.Error is not null || !seen.Addresses.ToHashSet(StringComparer.OrdinalIgnoreCase).SetEquals(expected))
+                if (seen.Error is not null || seen.Addresses.Count != urls.Count * membersPerNode || !seen.Addresses.ToHashSet(StringComparer.OrdinalIgnoreCase).SetEquals(expected))
                 {
-                    lastObservation = seen.Error ?? $"{url} sees {seen.Addresses.Count} node(s): {string.Join(", ", seen.Addresses)}";
+                    lastObservation = seen.Error ?? $"{url} sees {seen.Addresses.Count} ring member(s): {string.Join(", ", seen.Addresses)}";
                     formed = false;
                     break;
                 }

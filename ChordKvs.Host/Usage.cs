@@ -18,7 +18,7 @@ internal static class Usage
         """;
 
     public const string Node = """
-        Usage: chordkvs node --listen HOST:PORT [--join URL] [--replicas N] [--secret S] [--advertise URL] [--seed N]
+        Usage: chordkvs node --listen HOST:PORT [--join URL] [--replicas N] [--vnodes K] [--secret S] [--advertise URL] [--seed N]
 
         Runs one node. Without --join it starts a new ring; with --join it joins the ring of the node at URL,
         retrying until that node answers. Ctrl-C (or SIGTERM) makes the node hand its keys over and leave.
@@ -27,6 +27,8 @@ internal static class Usage
           --listen HOST:PORT   Where to listen: an IP address, localhost, or 0.0.0.0 for every interface; port 0 picks one.
           --join URL           Base URL of any node of an existing ring, such as http://10.0.0.4:7000.
           --replicas N         Copies of each key (default 3). Use the same value on every node.
+          --vnodes K           Ring members (virtual nodes) this node runs, 1 to 64 (default 1), for a more even
+                               share of the keys; replicas always go to distinct nodes. Same value on every node.
           --secret S           Cluster secret guarding node-to-node calls; every node needs the same one.
           --advertise URL      URL other nodes reach this one at (required when listening on 0.0.0.0).
           --seed N             Seed of the node's random choices, to repeat a run.
@@ -37,7 +39,7 @@ internal static class Usage
         """;
 
     public const string Demo = """
-        Usage: chordkvs demo [--nodes N] [--base-port P]
+        Usage: chordkvs demo [--nodes N] [--base-port P] [--vnodes K]
 
         Starts N nodes (default 3) on 127.0.0.1, ports P, P+1, ... (default 7000; 0 picks free ports), in this
         process, waits until they form one ring, then prints each node's URL and curl lines to try.
@@ -46,6 +48,7 @@ internal static class Usage
         Options:
           --nodes N        How many nodes to start, 1 to 32.
           --base-port P    The first node's port.
+          --vnodes K       Ring members (virtual nodes) each node runs, 1 to 64 (default 1).
         """;
 
 

@@ -1,4 +1,6 @@
+using ChordKvs.Core.Diagnostics;
 using ChordKvs.Transport.Http;
+using ChordKvs.Transport.Http.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,14 +13,16 @@ namespace Microsoft.AspNetCore.Builder;
 public static class ChordKvsEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps everything a node serves: the client API (<see cref="MapChordKvsClientApi"/>) and the node-to-node
-    /// RPC endpoint (<c>MapChordKvsInternal</c>). Requires <c>AddChordKvs</c> on the service collection.
+    /// Maps everything a node serves: the client API (<see cref="MapChordKvsClientApi"/>), the node-to-node
+    /// RPC endpoint (<c>MapChordKvsInternal</c>) and the dashboard, metrics and health endpoints
+    /// (<c>MapChordKvsOperations</c>). Requires <c>AddChordKvs</c> on the service collection.
     /// </summary>
     /// <returns>The client API's route group, for conventions such as authorization or rate limiting.</returns>
     public static RouteGroupBuilder MapChordKvs(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapChordKvsInternal();
+        endpoints.MapChordKvsOperations();
         return endpoints.MapChordKvsClientApi();
     }
 
@@ -42,6 +46,7 @@ public static class ChordKvsEndpointRouteBuilderExtensions
 
         var api = endpoints.MapGroup(string.Empty);
         var keys = api.MapGroup(KvEndpoints.Prefix);
+        keys.AddEndpointFilter(new ClientRequestMetricsFilter(services.GetRequiredService<ChordKvsMetrics>(), services.GetRequiredService<TimeProvider>()));
 
         // The route only selects the handler; the key itself is read from the raw target (see RawTargetKey).
         keys.MapGet("/{**key}", kv.GetAsync).WithName("ChordKvsGet");

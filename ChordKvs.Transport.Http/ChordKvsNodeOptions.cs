@@ -46,6 +46,16 @@ public sealed class ChordKvsNodeOptions
     /// </summary>
     public int? RandomSeed { get; set; }
 
+    /// <summary>
+    /// How many ring members (virtual nodes) this host runs, from 1 to 64. Member k's identifier is the first 64 bits
+    /// of SHA-1 over the advertised address, followed by <c>#k</c> for k ≥ 1 (member 0's is that of the address
+    /// alone, as for a host without virtual nodes), so a restarted host returns to the same places. More members
+    /// spread the keys more evenly over hosts; replicas are always put on distinct hosts, and the successor list is
+    /// lengthened to at least (ReplicaCount − 1) · VirtualNodes entries so that it names enough of them. Use the same
+    /// value on every host. Default: 1.
+    /// </summary>
+    public int VirtualNodes { get; set; } = 1;
+
     /// <summary>The node's ring protocol, replication and input-limit settings.</summary>
     public ChordKvsOptions Node { get; set; } = new();
 

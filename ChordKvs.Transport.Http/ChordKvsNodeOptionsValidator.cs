@@ -27,6 +27,11 @@ internal sealed class ChordKvsNodeOptionsValidator : IValidateOptions<ChordKvsNo
             failures.Add($"{nameof(ChordKvsNodeOptions.JoinUrl)}: {joinError}");
         }
 
+        if (options.VirtualNodes is < 1 or > 64)
+        {
+            failures.Add($"{nameof(ChordKvsNodeOptions.VirtualNodes)} must be a whole number from 1 to 64, not {options.VirtualNodes}.");
+        }
+
         if (options.Node is null)
         {
             failures.Add($"{nameof(ChordKvsNodeOptions.Node)} must be set.");

@@ -1,5 +1,7 @@
+using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using ChordKvs.Core;
+using ChordKvs.Core.Diagnostics;
 using ChordKvs.Core.Ring;
 using ChordKvs.Core.Transport;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -11,13 +13,16 @@ using Microsoft.Extensions.Options;
 namespace ChordKvs.Transport.Http;
 
 /// <summary>
-/// Runs the <see cref="ChordKvsNode"/> of an ASP.NET Core host: once the server listens, it creates a new ring or
+/// Runs the <see cref="ChordKvsNode"/>s of an ASP.NET Core host: once the server listens, it creates a new ring or
 /// joins an existing one (retrying with backoff until it succeeds or the host stops); when the host stops, the
-/// node leaves the ring gracefully while the server can still answer its neighbours.
+/// nodes leave the ring gracefully while the server can still answer their neighbours.
 /// </summary>
 /// <remarks>
-/// Registered by <c>AddChordKvs</c>. The node is built only once the server has bound its port, because the
-/// node's identifier is derived from its advertised address, which with port 0 is not known before.
+/// Registered by <c>AddChordKvs</c>. The host is one physical node running
+/// <see cref="ChordKvsNodeOptions.VirtualNodes"/> ring members (one by default), all at the advertised address;
+/// member k's identifier is <see cref="NodeId.ForNode"/>(address, k). The members are built only once the server
+/// has bound its port, because their identifiers derive from the advertised address, which with port 0 is not
+/// known before. The first member creates the ring or joins through the join URL; the others join through it.
 /// </remarks>
 public sealed class ChordKvsNodeService : IHostedLifecycleService, IDisposable
 {
@@ -30,10 +35,11 @@ public sealed class ChordKvsNodeService : IHostedLifecycleService, IDisposable
     private readonly ILoggerFactory loggerFactory;
     private readonly ILogger logger;
     private readonly IHostApplicationLifetime lifetime;
+    private readonly ChordKvsMetrics metrics;
     private readonly TaskCompletionSource joined = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource stopping = new();
     private Random? random;
-    private ChordKvsNode? node;
+    private ImmutableList<ChordKvsNode> members = [];
     private Task joinLoop = Task.CompletedTask;
     private volatile bool leaving;
 
@@ -46,7 +52,8 @@ public sealed class ChordKvsNodeService : IHostedLifecycleService, IDisposable
         IHttpClientFactory clientFactory,
         TimeProvider time,
         ILoggerFactory loggerFactory,
-        IHostApplicationLifetime lifetime)
+        IHostApplicationLifetime lifetime,
+        ChordKvsMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
@@ -59,18 +66,24 @@ public sealed class ChordKvsNodeService : IHostedLifecycleService, IDisposable
         this.loggerFactory = loggerFactory;
         logger = loggerFactory.CreateLogger<ChordKvsNodeService>();
         this.lifetime = lifetime;
+        this.metrics = metrics;
     }
 
-    /// <summary>This node's identifier and advertised address; null until the server has started.</summary>
+    /// <summary>The first member's identifier and the advertised address; null until the server has started.</summary>
     public NodeInfo? Self { get; private set; }
 
-    /// <summary>The node, once built: it may still be joining (see <see cref="Joined"/>); null before and between join attempts.</summary>
-    public ChordKvsNode? Node => Volatile.Read(ref node);
+    /// <summary>The first member, once built: it may still be joining (see <see cref="Joined"/>); null before and between join attempts.</summary>
+    public ChordKvsNode? Node => Volatile.Read(ref members) is { Count: > 0 } current ? current[0] : null;
 
-    /// <summary>Completes when the node is a ring member; cancelled when the host stops first, faulted when it cannot ever join.</summary>
+    /// <summary>
+    /// The ring members (virtual nodes) this host runs, in the order they were built; a member may still be joining.
+    /// </summary>
+    public IReadOnlyList<ChordKvsNode> Members => Volatile.Read(ref members);
+
+    /// <summary>Completes when every member is in the ring; cancelled when the host stops first, faulted when it cannot ever join.</summary>
     public Task Joined => joined.Task;
 
-    /// <summary>Finds the node when it can serve clients: a ring member that is not leaving.</summary>
+    /// <summary>Finds a member that can serve clients: every member has joined and the host is not leaving.</summary>
     /// <param name="member">The node.</param>
     /// <param name="reason">When it cannot serve, why, as a sentence for the client.</param>
     public bool TryGetMember([NotNullWhen(true)] out ChordKvsNode? member, [NotNullWhen(false)] out string? reason)
@@ -102,25 +115,33 @@ public sealed class ChordKvsNodeService : IHostedLifecycleService, IDisposable
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Builds the node once the server listens, then creates a ring or starts joining one in the background.</summary>
+    /// <summary>Builds the members once the server listens, then creates a ring or starts joining one in the background.</summary>
     public Task StartedAsync(CancellationToken cancellationToken)
     {
-        var self = NodeInfo.FromAddress(ResolveAdvertisedAddress());
+        var address = ResolveAdvertisedAddress();
+        var selves = Enumerable.Range(0, options.VirtualNodes).Select(index => NodeInfo.FromAddress(address, index)).ToImmutableArray();
         var seed = options.RandomSeed ?? Random.Shared.Next();
         random = new Random(seed);
-        Self = self;
-        Log.NodeStarting(logger, self, seed);
+        Self = selves[0];
+        Log.NodeStarting(logger, selves[0], seed);
+        LengthenSuccessorListForVirtualNodes();
         if (options.JoinUrl is not { Length: > 0 } joinUrl)
         {
-            var created = Publish(NewNode(self));
+            var created = Publish(NewNode(selves[0]));
             created.Create();
-            joined.TrySetResult();
-            Log.RingCreated(logger, self);
+            Log.RingCreated(logger, selves[0]);
+            if (selves.Length == 1)
+            {
+                joined.TrySetResult();
+                return Task.CompletedTask;
+            }
+
+            joinLoop = JoinMembersAsync(selves, 1, null, stopping.Token);
             return Task.CompletedTask;
         }
 
         NodeAddress.TryNormalizeBaseUrl(joinUrl, out var normalizedJoinUrl, out _);
-        joinLoop = JoinLoopAsync(self, normalizedJoinUrl!, stopping.Token);
+        joinLoop = JoinMembersAsync(selves, 0, normalizedJoinUrl, stopping.Token);
         return Task.CompletedTask;
     }
 
@@ -130,22 +151,28 @@ public sealed class ChordKvsNodeService : IHostedLifecycleService, IDisposable
         leaving = true;
         await stopping.CancelAsync();
         await joinLoop;
-        if (Node is not { } current || !joined.Task.IsCompletedSuccessfully)
+        if (Members is not { Count: > 0 } current || !joined.Task.IsCompletedSuccessfully)
         {
             return;
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.LeaveTimeout);
-        Log.Leaving(logger, current.Self);
-        try
+
+        // One member at a time, the last built first: each hands its range to its successor, which may be another
+        // member of this host that leaves after it and passes the range on, never to a member already gone.
+        foreach (var member in current.Reverse())
         {
-            await current.LeaveAsync(timeout.Token);
-            Log.Left(logger, current.Self);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or NodeUnreachableException or LookupFailedException or InvalidOperationException)
-        {
-            Log.LeaveFailed(logger, ex, current.Self);
+            Log.Leaving(logger, member.Self);
+            try
+            {
+                await member.LeaveAsync(timeout.Token);
+                Log.Left(logger, member.Self);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or NodeUnreachableException or LookupFailedException or InvalidOperationException)
+            {
+                Log.LeaveFailed(logger, ex, member.Self);
+            }
         }
     }
 
@@ -153,21 +180,42 @@ public sealed class ChordKvsNodeService : IHostedLifecycleService, IDisposable
     public Task StopAsync(CancellationToken cancellationToken)
     {
         joined.TrySetCanceled(CancellationToken.None);
-        Retire(Interlocked.Exchange(ref node, null));
+        RetireAll();
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Stops the node at once if the host did not, and releases the service's resources.</summary>
+    /// <summary>Stops the members at once if the host did not, and releases the service's resources.</summary>
     public void Dispose()
     {
-        Retire(Interlocked.Exchange(ref node, null));
+        RetireAll();
         stopping.Dispose();
     }
 
-    private async Task JoinLoopAsync(NodeInfo self, string joinUrl, CancellationToken cancellationToken)
+    /// <summary>
+    /// Joins the members from <paramref name="first"/> on, in order: the first member through the join URL, every
+    /// later one through the first member, which this host already runs. Completes <see cref="Joined"/> once all are in.
+    /// </summary>
+    private async Task JoinMembersAsync(ImmutableArray<NodeInfo> selves, int first, string? joinUrl, CancellationToken cancellationToken)
+    {
+        for (var index = first; index < selves.Length; index++)
+        {
+            Func<CancellationToken, Task<NodeInfo>> bootstrap = index == 0
+                ? token => bootstrapResolver.ResolveAsync(joinUrl!, token)
+                : _ => Task.FromResult(selves[0]);
+            if (!await JoinLoopAsync(selves[index], bootstrap, index == 0 ? joinUrl! : selves[0].Address, cancellationToken))
+            {
+                return;
+            }
+        }
+
+        joined.TrySetResult();
+    }
+
+    /// <summary>Joins one member, retrying with backoff; false when the host stopped first or joining is impossible.</summary>
+    private async Task<bool> JoinLoopAsync(NodeInfo self, Func<CancellationToken, Task<NodeInfo>> resolveBootstrap, string joinUrl, CancellationToken cancellationToken)
     {
         var delay = options.JoinRetryInitialDelay;
         for (var attempt = 1; ; attempt++)
@@ -176,28 +224,27 @@ public sealed class ChordKvsNodeService : IHostedLifecycleService, IDisposable
             string reason;
             try
             {
-                var bootstrap = await bootstrapResolver.ResolveAsync(joinUrl, cancellationToken);
+                var bootstrap = await resolveBootstrap(cancellationToken);
                 if (bootstrap.Id == self.Id)
                 {
                     var message = $"the join URL {joinUrl} leads to this node itself; start the first node without a join URL and give the others its address";
                     Log.JoinImpossible(logger, self, message);
                     joined.TrySetException(new InvalidOperationException(message));
                     lifetime.StopApplication();
-                    return;
+                    return false;
                 }
 
                 // Registered before joining: the ring contacts a joining node (notify, ping) before the join returns.
                 candidate = Publish(NewNode(self));
                 await candidate.JoinAsync(bootstrap, cancellationToken);
-                joined.TrySetResult();
                 Log.Joined(logger, self, bootstrap, attempt);
-                return;
+                return true;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 Unpublish(candidate);
                 joined.TrySetCanceled(cancellationToken);
-                return;
+                return false;
             }
             catch (Exception ex)
             {
@@ -216,7 +263,7 @@ public sealed class ChordKvsNodeService : IHostedLifecycleService, IDisposable
             catch (OperationCanceledException)
             {
                 joined.TrySetCanceled(cancellationToken);
-                return;
+                return false;
             }
 
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.JoinRetryMaxDelay.Ticks));
@@ -224,30 +271,48 @@ public sealed class ChordKvsNodeService : IHostedLifecycleService, IDisposable
     }
 
     private ChordKvsNode NewNode(NodeInfo self) =>
-        new(self, transport, options.Node, time, new Random(random!.Next()), loggerFactory);
+        new(self, transport, options.Node, time, new Random(random!.Next()), loggerFactory, metrics);
+
+    /// <summary>
+    /// With K virtual nodes per host, a successor list of (N − 1)·K entries always names N − 1 other hosts, so
+    /// that every key gets its N replicas on distinct physical nodes (<see cref="ChordKvs.Core.Replication.ReplicaSet"/>).
+    /// </summary>
+    private void LengthenSuccessorListForVirtualNodes()
+    {
+        var ring = options.Node.Ring;
+        var needed = (options.Node.Replication.ReplicaCount - 1) * options.VirtualNodes;
+        if (options.VirtualNodes > 1 && ring.SuccessorListLength < needed)
+        {
+            Log.SuccessorListLengthened(logger, ring.SuccessorListLength, needed, options.VirtualNodes);
+            ring.SuccessorListLength = needed;
+        }
+    }
 
     private ChordKvsNode Publish(ChordKvsNode created)
     {
         registry.Register(created.Self.Id, created);
-        Volatile.Write(ref node, created);
+        ImmutableInterlocked.Update(ref members, static (list, added) => list.Add(added), created);
         return created;
     }
 
     private void Unpublish(ChordKvsNode? candidate)
     {
-        if (candidate is not null && Interlocked.CompareExchange(ref node, null, candidate) == candidate)
+        if (candidate is not null && ImmutableInterlocked.Update(ref members, static (list, removed) => list.Remove(removed), candidate))
         {
             Retire(candidate);
         }
     }
 
-    private void Retire(ChordKvsNode? retired)
+    private void RetireAll()
     {
-        if (retired is null)
+        foreach (var member in Interlocked.Exchange(ref members, []))
         {
-            return;
+            Retire(member);
         }
+    }
 
+    private void Retire(ChordKvsNode retired)
+    {
         registry.Unregister(retired.Self.Id);
         retired.Dispose();
     }

@@ -1,4 +1,5 @@
 using ChordKvs.Transport.Http;
+using ChordKvs.Transport.Http.Diagnostics;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -12,7 +13,7 @@ public static class ChordKvsServiceCollectionExtensions
     /// <summary>
     /// Registers everything a node needs: the HTTP transport (<c>AddChordKvsHttpTransport</c>), the
     /// <see cref="ChordKvsNodeService"/> that creates or joins the ring once the server listens and leaves it when
-    /// the host stops, problem-details answers, and Kestrel's listen address from
+    /// the host stops, problem-details answers, the node's metrics and readiness check, and Kestrel's listen address from
     /// <see cref="ChordKvsNodeOptions.ListenAddress"/>. Map the endpoints with <c>MapChordKvs</c>.
     /// Calling it again only applies <paramref name="configure"/>.
     /// </summary>
@@ -50,6 +51,7 @@ public static class ChordKvsServiceCollectionExtensions
         services.AddProblemDetails();
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient(BootstrapResolver.HttpClientName, static client => client.Timeout = TimeSpan.FromSeconds(5));
+        services.AddChordKvsOperations();
         services.AddSingleton<ChordKvsNodeService>();
         services.AddHostedService(static provider => provider.GetRequiredService<ChordKvsNodeService>());
         return services;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using ChordKvs.Core.Replication;
 
@@ -10,5 +11,7 @@ namespace ChordKvs.Transport.Http;
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(NodeStatus))]
+[JsonSerializable(typeof(List<NodeStatus>))]
+[JsonSerializable(typeof(JsonObject))]
 [JsonSerializable(typeof(RingDescription))]
 public sealed partial class ClientApiJsonContext : JsonSerializerContext;

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using ChordKvs.Core.Replication;
 using ChordKvs.Core.Ring;
 using ChordKvs.Core.Transport;
@@ -13,19 +15,24 @@ internal sealed class ClusterEndpoints(ChordKvsNodeService service, ChordKvsNode
     public const string Prefix = "/cluster";
 
     /// <summary>
-    /// <c>GET /cluster</c>: this node's <see cref="NodeStatus"/>. Answered while the node is still joining (its
-    /// status then says <see cref="ChordNodeStatus.Created"/>), so that operators and joining nodes can tell
-    /// a node that is up but not yet in the ring from one that is down.
+    /// <c>GET /cluster</c>: the <see cref="NodeStatus"/> of this host's first ring member, and under <c>members</c>
+    /// the status of every ring member (virtual node) the host runs, the first included. Answered while the members
+    /// are still joining (their status then says <see cref="ChordNodeStatus.Created"/>), so that operators and
+    /// joining nodes can tell a node that is up but not yet in the ring from one that is down.
     /// </summary>
-    public Results<JsonHttpResult<NodeStatus>, ProblemHttpResult> Describe(HttpContext context)
+    public Results<JsonHttpResult<JsonObject>, ProblemHttpResult> Describe(HttpContext context)
     {
-        if (service.Node is not { } node)
+        var members = service.Members;
+        if (members.Count == 0)
         {
             return ClientProblems.Unavailable(context, options.RetryAfter, "Node not ready",
                 "This node has not started its ring node yet; retry shortly.");
         }
 
-        return TypedResults.Json(node.Describe(), ClientApiJsonContext.Default.NodeStatus);
+        var statuses = members.Select(member => member.Describe()).ToList();
+        var view = JsonSerializer.SerializeToNode(statuses[0], ClientApiJsonContext.Default.NodeStatus)!.AsObject();
+        view["members"] = JsonSerializer.SerializeToNode(statuses, ClientApiJsonContext.Default.ListNodeStatus);
+        return TypedResults.Json(view, ClientApiJsonContext.Default.JsonObject);
     }
 
     /// <summary><c>GET /cluster/nodes</c>: every node found by walking successor pointers from this one.</summary>

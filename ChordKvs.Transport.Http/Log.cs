@@ -37,6 +37,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 17, Level = LogLevel.Warning, Message = "Node {Node} stopped without a graceful leave; its neighbours will repair the ring as after a crash")]
     public static partial void LeaveFailed(ILogger logger, Exception exception, NodeInfo node);
 
+    [LoggerMessage(EventId = 18, Level = LogLevel.Information, Message = "The successor list is lengthened from {Configured} to {Needed} entries, so that with {VirtualNodes} virtual nodes per host it always names enough other hosts for every replica")]
+    public static partial void SuccessorListLengthened(ILogger logger, int configured, int needed, int virtualNodes);
+
     [LoggerMessage(EventId = 20, Level = LogLevel.Debug, Message = "A client request for key {Key} came to {Outcome}: {Problem}")]
     public static partial void ClientRequestUnserved(ILogger logger, string key, KvOutcome outcome, string? problem);
 }

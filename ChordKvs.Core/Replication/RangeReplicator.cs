@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ChordKvs.Core.Diagnostics;
 using ChordKvs.Core.Ring;
 using ChordKvs.Core.Storage;
 using ChordKvs.Core.Transport;
@@ -21,7 +22,8 @@ internal sealed class RangeReplicator(
     VersionedStore store,
     INodeTransport transport,
     ReplicationOptions options,
-    TimeProvider time)
+    TimeProvider time,
+    ChordKvsMetrics? metrics)
 {
     private NodeId? _rangeStartPulled;
 
@@ -46,6 +48,7 @@ internal sealed class RangeReplicator(
             _rangeStartPulled = from;
         }
 
+        var outOfSync = 0;
         foreach (var replica in ReplicaSet.Of(state, options.ReplicaCount).RemoveAt(0))
         {
             try
@@ -56,6 +59,8 @@ internal sealed class RangeReplicator(
                     continue;
                 }
 
+                outOfSync++;
+                metrics?.RangeOutOfSync();
                 await PullAsync(replica, from, to, cancellationToken);
                 await PushAsync(replica, store.GetRange(from, to), cancellationToken);
             }
@@ -64,6 +69,8 @@ internal sealed class RangeReplicator(
                 // The replica is down or unreachable; the next pass, on the next routing change or period, retries.
             }
         }
+
+        metrics?.AntiEntropyPassCompleted(outOfSync);
     }
 
     /// <summary>Before a graceful leave: hands every entry of this node's range to its successor, the next primary.</summary>
@@ -91,12 +98,14 @@ internal sealed class RangeReplicator(
             take++;
         }
 
+        metrics?.EntriesSent(take);
         return new RangeEntriesReply([.. entries.Take(take)], take < entries.Count);
     }
 
     /// <summary>Merges entries another node handed over.</summary>
     public void Accept(ImmutableArray<StoredEntry> entries)
     {
+        metrics?.EntriesReceived(entries.Length);
         foreach (var entry in entries)
         {
             store.Apply(entry);
@@ -144,6 +153,7 @@ internal sealed class RangeReplicator(
         {
             var batch = entries.Skip(offset).Take(options.TransferBatchSize).ToImmutableArray();
             await transport.CallAsync(target, new RangePushRequest(batch), cancellationToken);
+            metrics?.EntriesSent(batch.Length);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ChordKvs.Core.Diagnostics;
 using ChordKvs.Core.Ring;
 using ChordKvs.Core.Storage;
 using ChordKvs.Core.Transport;
@@ -20,7 +21,8 @@ internal sealed class ReplicaCoordinator(
     HybridLogicalClock clock,
     INodeTransport transport,
     ReplicationOptions options,
-    TimeProvider time)
+    TimeProvider time,
+    ChordKvsMetrics? metrics)
 {
     /// <summary>Applies a client write or delete as the key's coordinator.</summary>
     public async Task<KvResult> WriteAsync(CoordinateWriteRequest request, CancellationToken cancellationToken)
@@ -164,6 +166,7 @@ internal sealed class ReplicaCoordinator(
                 continue;
             }
 
+            metrics?.ReadRepaired();
             if (i == 0)
             {
                 store.Apply(newest);
@@ -184,6 +187,7 @@ internal sealed class ReplicaCoordinator(
         }
         catch (Exception exception) when (exception is NodeUnreachableException or OperationCanceledException)
         {
+            metrics?.ReplicaWriteFailed();
             return false;
         }
     }

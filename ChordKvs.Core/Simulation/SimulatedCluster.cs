@@ -95,12 +95,15 @@ public sealed class SimulatedCluster
     /// <summary>How many live nodes hold a live value or tombstone for <paramref name="key"/>.</summary>
     public int CopiesOf(string key) => _live.Count(node => node.Store.Get(key) is not null);
 
-    /// <summary>The nodes that should hold <paramref name="key"/>: its successor and the next N − 1 live nodes.</summary>
+    /// <summary>
+    /// The nodes that should hold <paramref name="key"/>: its successor and the next live nodes on N − 1 other
+    /// physical nodes (addresses), as <see cref="ReplicaSet"/> chooses them from a correct successor list.
+    /// </summary>
     public IReadOnlyList<NodeInfo> ExpectedReplicasOf(string key)
     {
         var oracle = new RingOracle(_live.Select(node => node.Self));
         var primary = oracle.Successor(NodeId.ForKey(key));
-        return [primary, .. oracle.SuccessorsOf(primary.Id, Options.Replication.ReplicaCount - 1)];
+        return ReplicaSet.Choose(primary, oracle.SuccessorsOf(primary.Id, Options.Ring.SuccessorListLength), Options.Replication.ReplicaCount);
     }
 
     /// <summary>Null when the live nodes form one correct ring (without checking fingers); else what is wrong.</summary>

@@ -66,7 +66,7 @@ public sealed class ProcessClusterTests
         }
 
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var notFormed = await RingFormation.WaitAsync(client, urls, FormationTimeout, TimeProvider.System, CancellationToken.None);
+        var notFormed = await RingFormation.WaitAsync(client, urls, 1, FormationTimeout, TimeProvider.System, CancellationToken.None);
         Assert.That(notFormed, Is.Null, "three processes form one ring: every node's /cluster/nodes finds all three");
 
         var acknowledged = await WriteKeysAsync(client, urls);

@@ -9,7 +9,7 @@ public class CommandLineParserTests
     [Test]
     public void Node_options_become_configuration_keys()
     {
-        var parsed = Parse("node", "--listen", "127.0.0.1:7001", "--join=http://127.0.0.1:7000", "--replicas", "5", "--secret", "s3cret", "--advertise", "http://a:7001", "--seed", "42");
+        var parsed = Parse("node", "--listen", "127.0.0.1:7001", "--join=http://127.0.0.1:7000", "--replicas", "5", "--secret", "s3cret", "--advertise", "http://a:7001", "--seed", "42", "--vnodes", "8");
 
         Assert.That(parsed, Is.TypeOf<ParsedCommand.Node>());
         Assert.That(((ParsedCommand.Node)parsed).Settings, Is.EquivalentTo(new Dictionary<string, string?>
@@ -20,6 +20,7 @@ public class CommandLineParserTests
             ["ClusterSecret"] = "s3cret",
             ["AdvertisedAddress"] = "http://a:7001",
             ["RandomSeed"] = "42",
+            ["VirtualNodes"] = "8",
         }));
     }
 
@@ -31,6 +32,9 @@ public class CommandLineParserTests
             Assert.That(Parse("demo"), Is.EqualTo(new ParsedCommand.Demo(3, 7000)));
             Assert.That(Parse("demo", "--nodes", "5", "--base-port=9000"), Is.EqualTo(new ParsedCommand.Demo(5, 9000)));
             Assert.That(Parse("demo", "--base-port", "0"), Is.EqualTo(new ParsedCommand.Demo(3, 0)), "port 0 means any free ports");
+            Assert.That(Parse("demo", "--vnodes", "4"), Is.EqualTo(new ParsedCommand.Demo(3, 7000, 4)));
+            Assert.That(Parse("demo", "--vnodes", "65"), Is.TypeOf<ParsedCommand.Error>(), "at most 64 virtual nodes");
+            Assert.That(Parse("node", "--listen", "x:1", "--vnodes", "0"), Is.TypeOf<ParsedCommand.Error>(), "at least one virtual node");
         });
     }
 

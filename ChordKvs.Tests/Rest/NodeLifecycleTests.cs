@@ -80,7 +80,7 @@ public sealed class NodeLifecycleTests
             Assert.Fail($"the node did not join within {Deadline.TotalSeconds} s of the join URL answering");
         }
 
-        var notFormed = await RingFormation.WaitAsync(client, [Url(first), Url(joiner)], Deadline, TimeProvider.System, CancellationToken.None);
+        var notFormed = await RingFormation.WaitAsync(client, [Url(first), Url(joiner)], 1, Deadline, TimeProvider.System, CancellationToken.None);
         Assert.That(notFormed, Is.Null, "the two nodes form one ring");
     }
 
@@ -103,12 +103,12 @@ public sealed class NodeLifecycleTests
         var second = await StartNodeAsync(Url(first));
         var third = await StartNodeAsync(Url(first));
         var urls = new[] { Url(first), Url(second), Url(third) };
-        Assert.That(await RingFormation.WaitAsync(client, urls, Deadline, TimeProvider.System, CancellationToken.None), Is.Null, "three nodes form a ring");
+        Assert.That(await RingFormation.WaitAsync(client, urls, 1, Deadline, TimeProvider.System, CancellationToken.None), Is.Null, "three nodes form a ring");
 
         await third.StopAsync(CancellationToken.None);
 
         await WaitForLogAsync(entry => entry.Message.Contains("left the ring", StringComparison.Ordinal), "the stopping node logs its graceful leave");
-        Assert.That(await RingFormation.WaitAsync(client, urls[..2], Deadline, TimeProvider.System, CancellationToken.None), Is.Null, "the two remaining nodes form a ring without the one that left");
+        Assert.That(await RingFormation.WaitAsync(client, urls[..2], 1, Deadline, TimeProvider.System, CancellationToken.None), Is.Null, "the two remaining nodes form a ring without the one that left");
     }
 
     private async Task<WebApplication> StartNodeAsync(string? joinUrl)

@@ -37,8 +37,11 @@ internal sealed class KvCluster : IAsyncDisposable
     /// <summary>Everything the nodes logged.</summary>
     public CapturingLoggerProvider Logs { get; } = new();
 
-    /// <summary>Starts <paramref name="count"/> nodes and waits until every node's ring walk finds all of them.</summary>
-    public static async Task<KvCluster> StartAsync(int count, TimeSpan formationTimeout)
+    /// <summary>
+    /// Starts <paramref name="count"/> nodes of <paramref name="virtualNodes"/> ring members each and waits until every
+    /// node's ring walk finds all of them.
+    /// </summary>
+    public static async Task<KvCluster> StartAsync(int count, TimeSpan formationTimeout, int virtualNodes = 1)
     {
         var cluster = new KvCluster();
         try
@@ -46,7 +49,7 @@ internal sealed class KvCluster : IAsyncDisposable
             for (var index = 0; index < count; index++)
             {
                 var app = NodeApplication.Build(
-                    Settings(index, cluster.urls.FirstOrDefault()),
+                    Settings(index, cluster.urls.FirstOrDefault(), virtualNodes),
                     readEnvironment: false,
                     logging => logging.ClearProviders().AddProvider(cluster.Logs).SetMinimumLevel(LogLevel.Information),
                     handleSignals: false);
@@ -55,7 +58,7 @@ internal sealed class KvCluster : IAsyncDisposable
                 cluster.urls.Add(app.Services.GetRequiredService<ChordKvsNodeService>().Self!.Address);
             }
 
-            var notFormed = await RingFormation.WaitAsync(cluster.Client, cluster.urls, formationTimeout, TimeProvider.System, CancellationToken.None);
+            var notFormed = await RingFormation.WaitAsync(cluster.Client, cluster.urls, virtualNodes, formationTimeout, TimeProvider.System, CancellationToken.None);
             if (notFormed is not null)
             {
                 Assert.Fail($"{count} nodes did not form one ring within {formationTimeout.TotalSeconds} s; last seen: {notFormed}.{Environment.NewLine}{cluster.DescribeTrouble()}");
@@ -124,8 +127,12 @@ internal sealed class KvCluster : IAsyncDisposable
         Logs.Dispose();
     }
 
-    private static Dictionary<string, string?> Settings(int index, string? joinUrl) => new()
+    /// <summary>The hosted node service of node <paramref name="node"/>.</summary>
+    public ChordKvsNodeService Service(int node) => apps[node].Services.GetRequiredService<ChordKvsNodeService>();
+
+    private static Dictionary<string, string?> Settings(int index, string? joinUrl, int virtualNodes) => new()
     {
+        [nameof(ChordKvsNodeOptions.VirtualNodes)] = virtualNodes.ToString(CultureInfo.InvariantCulture),
         [nameof(ChordKvsNodeOptions.ListenAddress)] = "127.0.0.1:0",
         [nameof(ChordKvsNodeOptions.JoinUrl)] = joinUrl,
         [nameof(ChordKvsNodeOptions.ClusterSecret)] = "integration-tests-secret",

@@ -1,0 +1,72 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ChordKvs.Core.Replication;
+using ChordKvs.Core.Ring;
+using ChordKvs.Transport.Http;
+
+namespace ChordKvs.Tests.Rest.Cluster;
+
+/// <summary>Two real Kestrel nodes of three ring members (virtual nodes) each, over the HTTP transport.</summary>
+[NonParallelizable]
+public sealed class VirtualNodeClusterTests
+{
+    private const int VirtualNodes = 3;
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    [Test]
+    public async Task Each_key_is_kept_once_on_each_physical_node_and_served_by_any_member()
+    {
+        await using var cluster = await KvCluster.StartAsync(2, Deadline, VirtualNodes);
+        var keys = Enumerable.Range(0, 20).Select(i => $"vnodes-{i}").ToList();
+        foreach (var key in keys)
+        {
+            using var put = await cluster.PutAsync(0, key, $"\"{key}\"");
+            await ResponseAssert.StatusAsync(put, HttpStatusCode.Created, $"PUT {key}");
+        }
+
+        foreach (var key in keys)
+        {
+            using var get = await cluster.GetAsync(1, key);
+            await ResponseAssert.StatusAsync(get, HttpStatusCode.OK, $"GET {key} through the other node");
+        }
+
+        // N = 3 but only two physical nodes: each key has one copy on each, never two on the same one.
+        var deadline = DateTimeOffset.UtcNow + Deadline;
+        var counts = Array.Empty<int>();
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            counts = [.. Enumerable.Range(0, 2).Select(node => cluster.Service(node).Members.Sum(member => keys.Count(key => member.Store.Get(key) is not null)))];
+            if (counts.All(count => count == keys.Count))
+            {
+                break;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.That(counts, Is.All.EqualTo(keys.Count), $"each physical node holds every key exactly once over its members; counts: {string.Join(", ", counts)}");
+    }
+
+    [Test]
+    public async Task The_cluster_view_lists_the_members_of_the_physical_node()
+    {
+        await using var cluster = await KvCluster.StartAsync(2, Deadline, VirtualNodes);
+
+        for (var node = 0; node < 2; node++)
+        {
+            var json = await cluster.Client.GetStringAsync(new Uri(cluster.Urls[node] + "/cluster"));
+            var members = JsonNode.Parse(json)!["members"].Deserialize(ClientApiJsonContext.Default.ListNodeStatus);
+
+            Assert.That(members, Is.Not.Null, $"GET /cluster on node {node} has a members list: {json}");
+            Assert.Multiple(() =>
+            {
+                Assert.That(members!.Select(member => member.Node), Is.EqualTo(Enumerable.Range(0, VirtualNodes).Select(index => NodeInfo.FromAddress(cluster.Urls[node], index))),
+                    "member k is SHA-1 of the advertised address with #k appended (member 0: of the address alone)");
+                Assert.That(members.Select(member => member.Status), Is.All.EqualTo(ChordNodeStatus.Member));
+                Assert.That(JsonNode.Parse(json)!["node"]!["id"]!.GetValue<string>(), Is.EqualTo(NodeId.ForNode(cluster.Urls[node]).ToString()),
+                    "the top level still describes the first member");
+            });
+        }
+    }
+}
