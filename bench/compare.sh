@@ -207,7 +207,10 @@ measure() {
 cluster_sum() {
   local field="$1" total=0 value; shift
   for base in "$@"; do
-    value="$(curl -s --max-time 5 "$base/cluster" | grep -o "\"$field\":[0-9]*" | cut -d: -f2 || true)"
+    # /cluster describes the process's first node, then (in "members") each of its virtual nodes, that first one
+    # included: the members' sum is every occurrence but the first, or the only one when there is no list.
+    value="$(curl -s --max-time 5 "$base/cluster" | grep -o "\"$field\":[0-9]*" | cut -d: -f2 \
+      | awk 'NR == 1 { first = $1 } { sum += $1 } END { print (NR > 1 ? sum - first : sum + 0) }' || true)"
     total=$((total + ${value:-0}))
   done
   echo "$total"
