@@ -34,6 +34,8 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
     private readonly KnownPeers _knownPeers = new(64);
     private DateTimeOffset _lastPeerProbe;
     private MaintenanceTimer? _antiEntropy;
+    private long _clientRequests;
+    private long _forwards;
 
     /// <summary>Creates a node that is not yet in a ring; call <see cref="Create"/> or <see cref="JoinAsync"/>.</summary>
     /// <param name="self">This node's identifier and address.</param>
@@ -157,7 +159,11 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
     public NodeStatus Describe()
     {
         var state = Ring.Routing;
-        return new NodeStatus(Self, Ring.Status, state.Predecessor, state.Successors, [.. state.Fingers.Distinct()], Store.LiveCount, Store.TombstoneCount, Store.ValueBytes);
+        return new NodeStatus(Self, Ring.Status, state.Predecessor, state.Successors, [.. state.Fingers.Distinct()], Store.LiveCount, Store.TombstoneCount, Store.ValueBytes)
+        {
+            ClientRequests = Interlocked.Read(ref _clientRequests),
+            Forwards = Interlocked.Read(ref _forwards),
+        };
     }
 
     /// <summary>Every node found by walking successor pointers from this one, each describing itself.</summary>
@@ -240,10 +246,14 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
 
     private async Task<KvResult> RouteAsync(string key, NodeRequest request, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _clientRequests);
         LookupResult lookup;
         try
         {
-            lookup = await Ring.FindSuccessorAsync(NodeId.ForKey(key), cancellationToken);
+            var keyId = NodeId.ForKey(key);
+            lookup = WholeRingView.KeySuccessors(Ring.Routing, _options.Ring.SuccessorListLength, keyId) is { } known
+                ? new LookupResult(keyId, known, 0, 0)
+                : await Ring.FindSuccessorAsync(keyId, cancellationToken);
         }
         catch (LookupTimeoutException exception)
         {
@@ -255,6 +265,13 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
         }
 
         _metrics?.LookupCompleted(lookup.Hops);
+
+        // A read may be coordinated by any replica of the key, so a node that holds one answers it without the
+        // forward to the responsible node (writes still go there, where preconditions are checked and versions made).
+        if (request is CoordinateReadRequest read && ReplicaSet.WithSelfFirst(Self, lookup.Successors, _options.Replication.ReplicaCount) is { } replicas)
+        {
+            return await _coordinator.ReadAsync(read, replicas, cancellationToken);
+        }
 
         // The responsible node coordinates; if it does not answer, or is suspected of being down, the next node
         // (its first replica, and its successor once the ring has noticed) takes over. Nodes on a physical node
@@ -281,6 +298,7 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
 
             try
             {
+                Interlocked.Increment(ref _forwards);
                 _metrics?.Forwarded();
                 var reply = await _transport.CallAsync(coordinator, (NodeRequest<ClientResultReply>)request, cancellationToken);
                 _failures.ReportSuccess(coordinator);

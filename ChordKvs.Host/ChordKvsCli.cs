@@ -16,9 +16,8 @@ internal static class ChordKvsCli
                 await error.WriteLineAsync($"chordkvs: {problem.Message}");
                 await error.WriteLineAsync(problem.Command is null ? "Run 'chordkvs --help' for usage." : $"Run 'chordkvs {problem.Command} --help' for usage.");
                 return ExitCodes.Usage;
-            case ParsedCommand.NotYetAvailable planned:
-                await error.WriteLineAsync($"chordkvs {planned.Command}: not yet available.");
-                return ExitCodes.Failure;
+            case ParsedCommand.Bench bench:
+                return await Bench.BenchCommand.RunAsync(bench.Options, output, error);
             case ParsedCommand.Node node:
                 return await NodeCommand.RunAsync(node, output, error);
             case ParsedCommand.Demo demo:

@@ -49,7 +49,7 @@ internal static class CommandLineParser
             "node" => ParseNode(rest),
             "demo" => ParseDemo(rest),
             "simulate" => new ParsedCommand.Simulate(rest),
-            "bench" => rest.Any(IsHelp) ? new ParsedCommand.Help(command) : new ParsedCommand.NotYetAvailable(command),
+            "bench" => Bench.BenchArguments.Parse(rest),
             _ => new ParsedCommand.Error($"Unknown command '{command}'.", null),
         };
     }
@@ -147,14 +147,17 @@ internal static class CommandLineParser
         return new ParsedCommand.Demo(nodes, basePort, virtualNodes);
     }
 
-    private static string Unknown(string argument, string command) =>
+    /// <summary>The error message for an argument <paramref name="command"/> does not know.</summary>
+    internal static string Unknown(string argument, string command) =>
         argument.StartsWith('-') ? $"Unknown option '{argument}' for {command}." : $"Unexpected argument '{argument}' for {command}; options start with --.";
 
     private static bool IsHelp(string argument) => argument is "-h" or "--help";
 
-    private readonly record struct Option(string Name, string? Value, bool IsHelp);
+    /// <summary>One option of a command line: <c>--name value</c>, <c>--name=value</c>, a flag (no value) or a help request.</summary>
+    internal readonly record struct Option(string Name, string? Value, bool IsHelp);
 
-    private static IEnumerable<Option> ReadOptions(List<string> args)
+    /// <summary>The options of <paramref name="args"/> in order; reading stops after a help request or a stray argument.</summary>
+    internal static IEnumerable<Option> ReadOptions(List<string> args)
     {
         for (var index = 0; index < args.Count; index++)
         {

@@ -18,8 +18,8 @@ internal abstract record ParsedCommand
     /// <summary>Run a simulator experiment; <see cref="Arguments"/> are everything after <c>simulate</c>, which the simulator parses itself.</summary>
     public sealed record Simulate(IReadOnlyList<string> Arguments) : ParsedCommand;
 
-    /// <summary>A command that is planned but not built yet.</summary>
-    public sealed record NotYetAvailable(string Command) : ParsedCommand;
+    /// <summary>Run the load generator, or the store's memory measurement.</summary>
+    public sealed record Bench(ChordKvs.Host.Bench.BenchOptions Options) : ParsedCommand;
 
     /// <summary>The command line is wrong; <see cref="Command"/> names the command whose usage to show, if known.</summary>
     public sealed record Error(string Message, string? Command) : ParsedCommand;

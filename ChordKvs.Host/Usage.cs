@@ -12,7 +12,7 @@ internal static class Usage
           node       Run one node (create a ring, or join one with --join).
           demo       Run a local cluster of several nodes in this process and print curl examples.
           simulate   Run the Chord simulator on the in-memory network (paper figures).
-          bench      Generate load against a running cluster (not yet available).
+          bench      Generate load against running nodes and report req/s and latency.
 
         Run 'chordkvs <command> --help' for the options of a command.
         """;
@@ -55,9 +55,28 @@ internal static class Usage
 
 
     public const string Bench = """
-        Usage: chordkvs bench
+        Usage: chordkvs bench --target URL[,URL...] [--duration 10s] [--warmup 2s] [--connections 64] [--keys 10000]
+                              [--value-size 64] [--mix get=90,put=10] [--zipf S] [--seed N] [--json FILE]
+               chordkvs bench --memory [--keys 1000000] [--value-size 64] [--json FILE]
 
-        The load generator is not yet available.
+        Writes every key once, then keeps one request in flight on each connection (spread evenly over the
+        targets) for the warm-up and the measured duration. A progress line goes to standard error each second;
+        the report (req/s, p50/p99/p99.9 latency, errors by status) to standard output. Ctrl-C ends the run early
+        and still reports. With --memory it instead fills a store in this process and reports the bytes each key
+        costs beyond its key and value bytes.
+
+        Options:
+          --target URL[,URL...]  Base URLs of the nodes to load, such as http://127.0.0.1:7000.
+          --duration D           How long to measure: 500ms, 30s, 2m (default 10s).
+          --warmup D             How long to load before measuring (default 2s; 0 for none).
+          --connections N        Connections in all, each with one request in flight (default 64).
+          --keys N               Distinct keys, named key0, key1, ... (default 10000; 1000000 with --memory).
+          --value-size N         Bytes of each JSON value, at least 8 (default 64).
+          --mix get=G,put=P[,delete=D]  Shares in percent, adding up to 100 (default get=90,put=10).
+          --zipf S               Choose keys by Zipf's law with exponent S (such as 0.99) instead of uniformly.
+          --seed N               Seed of the key and operation choices (default 1).
+          --json FILE            Also write the report to FILE as JSON.
+          --memory               Measure the store's memory per key instead of loading nodes.
         """;
 
     /// <summary>The usage of <paramref name="command"/>, or of the tool when it is null or unknown.</summary>

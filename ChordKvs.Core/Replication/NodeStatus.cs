@@ -20,4 +20,14 @@ public sealed record NodeStatus(
     ImmutableArray<NodeInfo> Fingers,
     int LiveKeys,
     int Tombstones,
-    long ValueBytes);
+    long ValueBytes)
+{
+    /// <summary>Client operations (get, put, delete) this node has routed since it started.</summary>
+    public long ClientRequests { get; init; }
+
+    /// <summary>
+    /// Of those, how many it forwarded to another node to coordinate; <see cref="Forwards"/> /
+    /// <see cref="ClientRequests"/> is the average number of node-to-node forwards per client request.
+    /// </summary>
+    public long Forwards { get; init; }
+}

@@ -52,7 +52,7 @@ internal sealed class ReplicaCoordinator(
         {
             // A precondition, and a delete's "is there a value to delete", are judged on the newest version among R
             // replicas, not on this node's copy alone, which lags right after it took over the key's range.
-            var (newest, _) = await ReadReplicasAsync(state, request.Key, Math.Min(options.EffectiveReadQuorum, replicas.Length), replicas.Length, cancellationToken);
+            var (newest, _) = await ReadReplicasAsync(Candidates(state), request.Key, Math.Min(options.EffectiveReadQuorum, replicas.Length), replicas.Length, cancellationToken);
             if (newest is not null)
             {
                 store.Apply(newest);
@@ -94,7 +94,7 @@ internal sealed class ReplicaCoordinator(
 
         using var deadline = ReplicaDeadline(cancellationToken, out var registration);
         using var _ = registration;
-        var acknowledged = 1 + await AskLiveSuccessorsAsync(state, replicas.Length - 1, required - 1, (replica, _) => WriteToReplicaAsync(replica, entry, deadline.Token), deadline.Token);
+        var acknowledged = 1 + await AskLiveSuccessorsAsync(Candidates(state), replicas.Length - 1, required - 1, (replica, _) => WriteToReplicaAsync(replica, entry, deadline.Token), deadline.Token);
         if (acknowledged < required)
         {
             return new KvResult(KvOutcome.Unavailable, version, Acknowledged: acknowledged, Required: required, Problem:
@@ -106,12 +106,23 @@ internal sealed class ReplicaCoordinator(
     }
 
     /// <summary>Reads a key as its coordinator: the newest version among R replicas, repairing those that lag.</summary>
-    public async Task<KvResult> ReadAsync(CoordinateReadRequest request, CancellationToken cancellationToken)
+    public Task<KvResult> ReadAsync(CoordinateReadRequest request, CancellationToken cancellationToken)
     {
         var state = ring.Routing;
-        var replicas = ReplicaSet.Of(state, options.ReplicaCount);
-        var required = Math.Min(request.ReadQuorum ?? options.EffectiveReadQuorum, replicas.Length);
-        var (newest, replied) = await ReadReplicasAsync(state, request.Key, required, replicas.Length, cancellationToken);
+        return ReadAsync(request, ReplicaSet.Of(state, options.ReplicaCount).Length, Candidates(state), cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads a key as one of its replicas: <paramref name="replicas"/> is the key's replica set with this node first.
+    /// Any replica may coordinate a read, which saves the forward to the responsible node; writes still go there.
+    /// </summary>
+    public Task<KvResult> ReadAsync(CoordinateReadRequest request, ImmutableArray<NodeInfo> replicas, CancellationToken cancellationToken) =>
+        ReadAsync(request, replicas.Length, replicas.RemoveAt(0), cancellationToken);
+
+    private async Task<KvResult> ReadAsync(CoordinateReadRequest request, int replicaCount, ImmutableArray<NodeInfo> candidates, CancellationToken cancellationToken)
+    {
+        var required = Math.Min(request.ReadQuorum ?? options.EffectiveReadQuorum, replicaCount);
+        var (newest, replied) = await ReadReplicasAsync(candidates, request.Key, required, replicaCount, cancellationToken);
         if (replied < required)
         {
             return new KvResult(KvOutcome.Unavailable, Acknowledged: replied, Required: required, Problem:
@@ -124,13 +135,14 @@ internal sealed class ReplicaCoordinator(
     }
 
     /// <summary>
-    /// Asks this node's copy and <paramref name="required"/> − 1 other replicas (or stand-ins) for their entry of
-    /// <paramref name="key"/>; returns the newest entry among the answers and how many answered. Once every replica
-    /// asked has answered, those that answered with an older version are repaired in the background.
+    /// Asks this node's copy and <paramref name="required"/> − 1 others of <paramref name="candidates"/> (the other
+    /// replicas, nearest first, then their stand-ins) for their entry of <paramref name="key"/>, and more only when
+    /// some stay silent: a read costs R − 1 node-to-node calls, not N − 1. Returns the newest entry among the answers
+    /// and how many answered. Once every replica asked has answered, those that answered with an older version are
+    /// repaired in the background; replicas not asked are brought up to date by writes and anti-entropy.
     /// </summary>
-    private async Task<(StoredEntry? Newest, int Replied)> ReadReplicasAsync(RoutingState state, string key, int required, int replicaCount, CancellationToken cancellationToken)
+    private async Task<(StoredEntry? Newest, int Replied)> ReadReplicasAsync(ImmutableArray<NodeInfo> candidates, string key, int required, int replicaCount, CancellationToken cancellationToken)
     {
-        var candidates = Candidates(state);
         var answers = new StoredEntry?[candidates.Length + 1];
         var answered = new bool[candidates.Length + 1];
         answers[0] = store.Get(key);
@@ -138,7 +150,7 @@ internal sealed class ReplicaCoordinator(
 
         var deadline = ReplicaDeadline(cancellationToken, out var registration);
         var reads = new List<Task<bool>>(replicaCount - 1);
-        var replied = 1 + await AskLiveSuccessorsAsync(state, replicaCount - 1, required - 1, (replica, index) =>
+        var replied = 1 + await AskLiveSuccessorsAsync(candidates, required - 1, required - 1, (replica, index) =>
         {
             var read = ReadFromReplicaAsync(replica, key, index + 1, answers, answered, deadline.Token);
             reads.Add(read);
@@ -149,7 +161,7 @@ internal sealed class ReplicaCoordinator(
         _ = DisposeWhenDoneAsync(reads, deadline, registration);
         if (replied >= required)
         {
-            _ = RepairWhenAllAnsweredAsync([state.Self, .. candidates], replicaCount, reads, answers, answered);
+            _ = RepairWhenAllAnsweredAsync([ring.Self, .. candidates], replicaCount, reads, answers, answered);
         }
 
         return (Newest(answers, answered)?.AsOf(time.GetUtcNow(), options.TombstoneGracePeriod), replied);
@@ -160,7 +172,7 @@ internal sealed class ReplicaCoordinator(
         ReplicaSet.Of(state, state.Successors.Length + 1).RemoveAt(0);
 
     /// <summary>
-    /// Asks the first <paramref name="wanted"/> successors not suspected of being down (suspected ones only when
+    /// Asks the first <paramref name="wanted"/> of <paramref name="candidates"/> not suspected of being down (suspected ones only when
     /// nobody else is left); whenever fewer than <paramref name="needed"/> have succeeded and a quarter of
     /// <see cref="ReplicationOptions.ReplicaTimeout"/> has passed without an answer, or all asked have failed, asks
     /// the next successor as well (a hedged request: a dead node is noticed only by its silence, and waiting for its
@@ -168,9 +180,8 @@ internal sealed class ReplicaCoordinator(
     /// or the deadline passes; returns how many succeeded, at most <paramref name="needed"/>. Asks not waited for
     /// go on in the background.
     /// </summary>
-    private async Task<int> AskLiveSuccessorsAsync(RoutingState state, int wanted, int needed, Func<NodeInfo, int, Task<bool>> ask, CancellationToken deadline)
+    private async Task<int> AskLiveSuccessorsAsync(ImmutableArray<NodeInfo> candidates, int wanted, int needed, Func<NodeInfo, int, Task<bool>> ask, CancellationToken deadline)
     {
-        var candidates = Candidates(state);
         var order = new Queue<int>(Enumerable.Range(0, candidates.Length).OrderBy(index => failures.IsSuspected(candidates[index]) ? 1 : 0));
         var attempts = new List<Task<bool>>();
         while (attempts.Count < wanted && order.Count > 0)

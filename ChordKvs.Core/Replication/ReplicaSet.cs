@@ -48,4 +48,22 @@ public static class ReplicaSet
 
         return replicas.DrainToImmutable();
     }
+
+    /// <summary>
+    /// The replicas of a key whose successors are <paramref name="keySuccessors"/> (the responsible node first),
+    /// chosen as <see cref="Choose"/> does and reordered to put <paramref name="self"/> first, or null when
+    /// <paramref name="self"/> is not one of them.
+    /// </summary>
+    public static ImmutableArray<NodeInfo>? WithSelfFirst(NodeInfo self, ImmutableArray<NodeInfo> keySuccessors, int replicaCount)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        if (keySuccessors.IsDefaultOrEmpty)
+        {
+            return null;
+        }
+
+        var replicas = Choose(keySuccessors[0], keySuccessors.Skip(1), replicaCount);
+        var index = replicas.IndexOf(self);
+        return index < 0 ? null : replicas.RemoveAt(index).Insert(0, self);
+    }
 }

@@ -80,12 +80,6 @@ public class CommandLineParserTests
     }
 
     [Test]
-    public void Planned_commands_are_not_yet_available()
-    {
-        Assert.That(Parse("bench", "--whatever"), Is.EqualTo(new ParsedCommand.NotYetAvailable("bench")));
-    }
-
-    [Test]
     public void Simulate_hands_its_arguments_to_the_simulator()
     {
         var parsed = Parse("simulate", "path-length", "--seed", "7");
