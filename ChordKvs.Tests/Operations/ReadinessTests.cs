@@ -1,10 +1,7 @@
-using System.Globalization;
 using System.Net;
-using ChordKvs.Host;
+using ChordKvs.Tests.Hosting;
 using ChordKvs.Transport.Http;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace ChordKvs.Tests.Operations;
 
@@ -18,24 +15,13 @@ public sealed class ReadinessTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
 
-    private readonly List<WebApplication> apps = [];
-    private HttpClient client = null!;
+    private SingleNodes nodes = null!;
 
     [SetUp]
-    public void CreateClient() => client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+    public void CreateNodes() => nodes = new SingleNodes();
 
     [TearDown]
-    public async Task StopEverythingAsync()
-    {
-        for (var index = apps.Count - 1; index >= 0; index--)
-        {
-            await apps[index].StopAsync(CancellationToken.None);
-            await apps[index].DisposeAsync();
-        }
-
-        apps.Clear();
-        client.Dispose();
-    }
+    public async Task StopNodesAsync() => await nodes.DisposeAsync();
 
     [Test]
     public async Task A_node_that_cannot_join_is_alive_but_not_ready()
@@ -59,8 +45,8 @@ public sealed class ReadinessTests
         var first = await StartNodeAsync(joinUrl: null);
         Assert.That((await GetAsync(first, "/readyz")).Status, Is.EqualTo(HttpStatusCode.OK), "a ring of one node is ready once created");
 
-        var second = await StartNodeAsync(Url(first));
-        var service = second.Services.GetRequiredService<ChordKvsNodeService>();
+        var second = await StartNodeAsync(SingleNodes.Url(first));
+        var service = SingleNodes.Service(second);
         await service.Joined.WaitAsync(Deadline);
         var (beforeStatus, beforeBody) = await GetAsync(second, "/readyz");
         Assert.Multiple(() =>
@@ -70,7 +56,7 @@ public sealed class ReadinessTests
         });
 
         // One round each: the newcomer notifies its successor, which then adopts it and notifies it back.
-        var firstNode = first.Services.GetRequiredService<ChordKvsNodeService>().Node!;
+        var firstNode = SingleNodes.Service(first).Node!;
         await service.Node!.Ring.StabilizeAsync();
         await firstNode.Ring.StabilizeAsync();
         await service.Node!.Ring.StabilizeAsync();
@@ -82,31 +68,15 @@ public sealed class ReadinessTests
 
     private async Task<(HttpStatusCode Status, string Body)> GetAsync(WebApplication node, string path)
     {
-        using var response = await client.GetAsync(new Uri(Url(node) + path));
+        using var response = await nodes.Client.GetAsync(new Uri(SingleNodes.Url(node) + path));
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    private async Task<WebApplication> StartNodeAsync(string? joinUrl)
+    private Task<WebApplication> StartNodeAsync(string? joinUrl) => nodes.StartAsync(new Dictionary<string, string?>
     {
-        var app = NodeApplication.Build(
-            new Dictionary<string, string?>
-            {
-                [nameof(ChordKvsNodeOptions.ListenAddress)] = "127.0.0.1:0",
-                [nameof(ChordKvsNodeOptions.JoinUrl)] = joinUrl,
-                [nameof(ChordKvsNodeOptions.RandomSeed)] = apps.Count.ToString(CultureInfo.InvariantCulture),
-                [nameof(ChordKvsNodeOptions.JoinRetryInitialDelay)] = "00:00:00.050",
-                [nameof(ChordKvsNodeOptions.JoinRetryMaxDelay)] = "00:00:00.200",
-                ["Node:Ring:StabilizeInterval"] = "01:00:00",
-                ["Node:Ring:CheckPredecessorInterval"] = "01:00:00",
-                ["Node:Ring:FixFingersInterval"] = "01:00:00",
-            },
-            readEnvironment: false,
-            logging => logging.ClearProviders(),
-            handleSignals: false);
-        apps.Add(app);
-        await app.StartAsync();
-        return app;
-    }
-
-    private static string Url(WebApplication node) => node.Services.GetRequiredService<ChordKvsNodeService>().Self!.Address;
+        [nameof(ChordKvsNodeOptions.JoinUrl)] = joinUrl,
+        ["Node:Ring:StabilizeInterval"] = "01:00:00",
+        ["Node:Ring:CheckPredecessorInterval"] = "01:00:00",
+        ["Node:Ring:FixFingersInterval"] = "01:00:00",
+    });
 }

@@ -4,8 +4,8 @@ using System.Net;
 using System.Text;
 using ChordKvs.Host;
 using ChordKvs.Tests.EndToEnd;
+using ChordKvs.Tests.Hosting;
 using ChordKvs.Tests.Rest.Cluster;
-using ChordKvs.Tests.Security;
 using ChordKvs.Transport.Http;
 
 namespace ChordKvs.Tests.Packaging;

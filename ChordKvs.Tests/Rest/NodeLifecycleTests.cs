@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using ChordKvs.Host;
+using ChordKvs.Tests.Hosting;
 using ChordKvs.Tests.Rest.Cluster;
 using ChordKvs.Tests.Transport;
 using ChordKvs.Transport.Http;
@@ -25,30 +25,13 @@ public sealed class NodeLifecycleTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
 
-    private readonly List<WebApplication> apps = [];
-    private CapturingLoggerProvider logs = null!;
-    private HttpClient client = null!;
+    private SingleNodes nodes = null!;
 
     [SetUp]
-    public void CreateClientAndLogs()
-    {
-        logs = new CapturingLoggerProvider();
-        client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-    }
+    public void CreateNodes() => nodes = new SingleNodes();
 
     [TearDown]
-    public async Task StopEverythingAsync()
-    {
-        for (var index = apps.Count - 1; index >= 0; index--)
-        {
-            await apps[index].StopAsync(CancellationToken.None);
-            await apps[index].DisposeAsync();
-        }
-
-        apps.Clear();
-        client.Dispose();
-        logs.Dispose();
-    }
+    public async Task StopEverythingAsync() => await nodes.DisposeAsync();
 
     [Test]
     public async Task A_joining_node_retries_and_says_why_until_its_join_url_answers()
@@ -59,7 +42,7 @@ public sealed class NodeLifecycleTests
 
         await WaitForLogAsync(entry => entry.Message.Contains("could not join the ring through", StringComparison.Ordinal) && entry.Message.Contains("503", StringComparison.Ordinal),
             "a failed join attempt is logged with the reason (the join URL answered 503)");
-        using (var early = await client.GetAsync(new Uri(Url(joiner) + "/kv/anything")))
+        using (var early = await nodes.Client.GetAsync(new Uri(SingleNodes.Url(joiner) + "/kv/anything")))
         {
             var (_, detail) = await ResponseAssert.ProblemAsync(early, HttpStatusCode.ServiceUnavailable, "a node that has not joined yet");
             Assert.Multiple(() =>
@@ -70,7 +53,7 @@ public sealed class NodeLifecycleTests
         }
 
         gate.Open();
-        var joined = joiner.Services.GetRequiredService<ChordKvsNodeService>().Joined;
+        var joined = SingleNodes.Service(joiner).Joined;
         try
         {
             await joined.WaitAsync(Deadline);
@@ -80,7 +63,7 @@ public sealed class NodeLifecycleTests
             Assert.Fail($"the node did not join within {Deadline.TotalSeconds} s of the join URL answering");
         }
 
-        var notFormed = await RingFormation.WaitAsync(client, [Url(first), Url(joiner)], 1, Deadline, TimeProvider.System, CancellationToken.None);
+        var notFormed = await RingFormation.WaitAsync(nodes.Client, [SingleNodes.Url(first), SingleNodes.Url(joiner)], 1, Deadline, TimeProvider.System, CancellationToken.None);
         Assert.That(notFormed, Is.Null, "the two nodes form one ring");
     }
 
@@ -90,9 +73,9 @@ public sealed class NodeLifecycleTests
         var lonely = await StartNodeAsync("http://127.0.0.1:1");
 
         using var content = new StringContent("{oops");
-        using var put = await client.PutAsync(new Uri(Url(lonely) + "/kv/k"), content);
+        using var put = await nodes.Client.PutAsync(new Uri(SingleNodes.Url(lonely) + "/kv/k"), content);
         await ResponseAssert.ProblemAsync(put, HttpStatusCode.BadRequest, "invalid JSON is a 400 whatever the ring's state");
-        using var cluster = await client.GetAsync(new Uri(Url(lonely) + "/cluster/nodes"));
+        using var cluster = await nodes.Client.GetAsync(new Uri(SingleNodes.Url(lonely) + "/cluster/nodes"));
         await ResponseAssert.ProblemAsync(cluster, HttpStatusCode.ServiceUnavailable, "a node outside any ring cannot walk one");
     }
 
@@ -100,39 +83,19 @@ public sealed class NodeLifecycleTests
     public async Task A_stopping_node_leaves_and_the_others_close_the_ring_over_it()
     {
         var first = await StartNodeAsync(joinUrl: null);
-        var second = await StartNodeAsync(Url(first));
-        var third = await StartNodeAsync(Url(first));
-        var urls = new[] { Url(first), Url(second), Url(third) };
-        Assert.That(await RingFormation.WaitAsync(client, urls, 1, Deadline, TimeProvider.System, CancellationToken.None), Is.Null, "three nodes form a ring");
+        var second = await StartNodeAsync(SingleNodes.Url(first));
+        var third = await StartNodeAsync(SingleNodes.Url(first));
+        var urls = new[] { SingleNodes.Url(first), SingleNodes.Url(second), SingleNodes.Url(third) };
+        Assert.That(await RingFormation.WaitAsync(nodes.Client, urls, 1, Deadline, TimeProvider.System, CancellationToken.None), Is.Null, "three nodes form a ring");
 
         await third.StopAsync(CancellationToken.None);
 
         await WaitForLogAsync(entry => entry.Message.Contains("left the ring", StringComparison.Ordinal), "the stopping node logs its graceful leave");
-        Assert.That(await RingFormation.WaitAsync(client, urls[..2], 1, Deadline, TimeProvider.System, CancellationToken.None), Is.Null, "the two remaining nodes form a ring without the one that left");
+        Assert.That(await RingFormation.WaitAsync(nodes.Client, urls[..2], 1, Deadline, TimeProvider.System, CancellationToken.None), Is.Null, "the two remaining nodes form a ring without the one that left");
     }
 
-    private async Task<WebApplication> StartNodeAsync(string? joinUrl)
-    {
-        var app = NodeApplication.Build(
-            new Dictionary<string, string?>
-            {
-                [nameof(ChordKvsNodeOptions.ListenAddress)] = "127.0.0.1:0",
-                [nameof(ChordKvsNodeOptions.JoinUrl)] = joinUrl,
-                [nameof(ChordKvsNodeOptions.RandomSeed)] = apps.Count.ToString(CultureInfo.InvariantCulture),
-                [nameof(ChordKvsNodeOptions.JoinRetryInitialDelay)] = "00:00:00.050",
-                [nameof(ChordKvsNodeOptions.JoinRetryMaxDelay)] = "00:00:00.200",
-                ["Node:Ring:StabilizeInterval"] = "00:00:00.100",
-                ["Node:Ring:CheckPredecessorInterval"] = "00:00:00.200",
-            },
-            readEnvironment: false,
-            logging => logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Information),
-            handleSignals: false);
-        apps.Add(app);
-        await app.StartAsync();
-        return app;
-    }
-
-    private static string Url(WebApplication node) => node.Services.GetRequiredService<ChordKvsNodeService>().Self!.Address;
+    private Task<WebApplication> StartNodeAsync(string? joinUrl) =>
+        nodes.StartAsync(new Dictionary<string, string?> { [nameof(ChordKvsNodeOptions.JoinUrl)] = joinUrl });
 
     /// <summary>
     /// A stand-in join URL: answers <c>GET /cluster</c> with 503 until opened, then with the real node's status,
@@ -145,7 +108,7 @@ public sealed class NodeLifecycleTests
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var targetUrl = Url(target);
+        var targetUrl = SingleNodes.Url(target);
         app.MapGet("/cluster", async (HttpContext context) =>
         {
             if (!gate.IsOpen)
@@ -153,11 +116,10 @@ public sealed class NodeLifecycleTests
                 return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
             }
 
-            var status = await client.GetFromJsonAsync(new Uri(targetUrl + "/cluster"), ClientApiJsonContext.Default.NodeStatus, context.RequestAborted);
+            var status = await nodes.Client.GetFromJsonAsync(new Uri(targetUrl + "/cluster"), ClientApiJsonContext.Default.NodeStatus, context.RequestAborted);
             return Results.Json(status, ClientApiJsonContext.Default.NodeStatus);
         });
-        apps.Add(app);
-        await app.StartAsync();
+        await nodes.StartAlongsideAsync(app);
         gate.Url = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
         return gate;
     }
@@ -165,11 +127,11 @@ public sealed class NodeLifecycleTests
     private async Task WaitForLogAsync(Func<CapturingLoggerProvider.Entry, bool> condition, string because)
     {
         using var timeout = new CancellationTokenSource(Deadline);
-        while (!logs.Entries.Any(condition))
+        while (!nodes.Logs.Entries.Any(condition))
         {
             if (timeout.IsCancellationRequested)
             {
-                Assert.Fail($"{because}: no such log entry within {Deadline.TotalSeconds} s. Logged: {string.Join(" | ", logs.Entries.Select(entry => entry.Message).TakeLast(10))}");
+                Assert.Fail($"{because}: no such log entry within {Deadline.TotalSeconds} s. Logged: {string.Join(" | ", nodes.Logs.Entries.Select(entry => entry.Message).TakeLast(10))}");
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(20), CancellationToken.None);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using ChordKvs.Tests.Hosting;
 using ChordKvs.Tests.Rest.Cluster;
 using ChordKvs.Transport.Http;
 using Microsoft.AspNetCore.Builder;

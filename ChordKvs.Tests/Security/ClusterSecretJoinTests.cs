@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using ChordKvs.Tests.Hosting;
 using ChordKvs.Transport.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,3 +1,4 @@
+using ChordKvs.Tests.Hosting;
 using ChordKvs.Transport.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using ChordKvs.Host;
+using ChordKvs.Tests.Hosting;
 using ChordKvs.Tests.Transport;
 using ChordKvs.Transport.Http;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace ChordKvs.Tests.Rest.Cluster;
@@ -21,6 +21,7 @@ internal sealed class KvCluster : IAsyncDisposable
     /// <summary>The value limit of the test nodes.</summary>
     public const int MaxValueBytes = 16 * 1024;
 
+    private readonly SingleNodes nodes = new();
     private readonly List<WebApplication> apps = [];
     private readonly List<string> urls = [];
 
@@ -32,10 +33,10 @@ internal sealed class KvCluster : IAsyncDisposable
     public IReadOnlyList<string> Urls => urls;
 
     /// <summary>A client for the nodes' public API.</summary>
-    public HttpClient Client { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
+    public HttpClient Client => nodes.Client;
 
     /// <summary>Everything the nodes logged.</summary>
-    public CapturingLoggerProvider Logs { get; } = new();
+    public CapturingLoggerProvider Logs => nodes.Logs;
 
     /// <summary>
     /// Starts <paramref name="count"/> nodes of <paramref name="virtualNodes"/> ring members each and waits until every
@@ -48,14 +49,9 @@ internal sealed class KvCluster : IAsyncDisposable
         {
             for (var index = 0; index < count; index++)
             {
-                var app = NodeApplication.Build(
-                    Settings(index, cluster.urls.FirstOrDefault(), virtualNodes),
-                    readEnvironment: false,
-                    logging => logging.ClearProviders().AddProvider(cluster.Logs).SetMinimumLevel(LogLevel.Information),
-                    handleSignals: false);
+                var app = await cluster.nodes.StartAsync(Settings(cluster.urls.FirstOrDefault(), virtualNodes));
                 cluster.apps.Add(app);
-                await app.StartAsync();
-                cluster.urls.Add(app.Services.GetRequiredService<ChordKvsNodeService>().Self!.Address);
+                cluster.urls.Add(SingleNodes.Url(app));
             }
 
             var notFormed = await RingFormation.WaitAsync(cluster.Client, cluster.urls, virtualNodes, formationTimeout, TimeProvider.System, CancellationToken.None);
@@ -113,34 +109,19 @@ internal sealed class KvCluster : IAsyncDisposable
         return trouble.Count == 0 ? "The nodes logged no warnings." : "Last warnings and errors the nodes logged:" + Environment.NewLine + string.Join(Environment.NewLine, trouble);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        // Last started first, so that each node leaves a ring whose other nodes are still there.
-        for (var index = apps.Count - 1; index >= 0; index--)
-        {
-            await apps[index].StopAsync(CancellationToken.None);
-            await apps[index].DisposeAsync();
-        }
-
-        apps.Clear();
-        Client.Dispose();
-        Logs.Dispose();
-    }
+    public ValueTask DisposeAsync() => nodes.DisposeAsync();
 
     /// <summary>The hosted node service of node <paramref name="node"/>.</summary>
-    public ChordKvsNodeService Service(int node) => apps[node].Services.GetRequiredService<ChordKvsNodeService>();
+    public ChordKvsNodeService Service(int node) => SingleNodes.Service(apps[node]);
 
-    private static Dictionary<string, string?> Settings(int index, string? joinUrl, int virtualNodes) => new()
+    /// <summary>What the test nodes set on top of <see cref="SingleNodes"/>' fast ring timings and seeds.</summary>
+    private static Dictionary<string, string?> Settings(string? joinUrl, int virtualNodes) => new()
     {
         [nameof(ChordKvsNodeOptions.VirtualNodes)] = virtualNodes.ToString(CultureInfo.InvariantCulture),
-        [nameof(ChordKvsNodeOptions.ListenAddress)] = "127.0.0.1:0",
         [nameof(ChordKvsNodeOptions.JoinUrl)] = joinUrl,
         [nameof(ChordKvsNodeOptions.ClusterSecret)] = "integration-tests-secret",
-        [nameof(ChordKvsNodeOptions.RandomSeed)] = (index + 1).ToString(CultureInfo.InvariantCulture),
         [nameof(ChordKvsNodeOptions.JoinRetryInitialDelay)] = "00:00:00.100",
         [nameof(ChordKvsNodeOptions.JoinRetryMaxDelay)] = "00:00:01",
-        ["Node:Ring:StabilizeInterval"] = "00:00:00.100",
-        ["Node:Ring:CheckPredecessorInterval"] = "00:00:00.200",
         ["Node:Ring:FixFingersInterval"] = "00:00:00.500",
         ["Node:Limits:MaxKeyBytes"] = MaxKeyBytes.ToString(CultureInfo.InvariantCulture),
         ["Node:Limits:MaxValueBytes"] = MaxValueBytes.ToString(CultureInfo.InvariantCulture),

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace ChordKvs.Tests.Security;
+namespace ChordKvs.Tests.Hosting;
 
 /// <summary>
 /// Nodes built exactly as <c>chordkvs node</c> builds them, on 127.0.0.1 ports the system picks, each with the
@@ -40,9 +40,15 @@ internal sealed class SingleNodes : IAsyncDisposable
         }
 
         var app = NodeApplication.Build(all, readEnvironment: false, logging => logging.ClearProviders().AddProvider(Logs).SetMinimumLevel(LogLevel.Information), handleSignals: false);
+        await StartAlongsideAsync(app);
+        return app;
+    }
+
+    /// <summary>Starts an application that is not a node (a stand-in peer, say), to be stopped in turn with the nodes.</summary>
+    public async Task StartAlongsideAsync(WebApplication app)
+    {
         apps.Add(app);
         await app.StartAsync();
-        return app;
     }
 
     /// <summary>The node's advertised base URL.</summary>
@@ -53,6 +59,7 @@ internal sealed class SingleNodes : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Last started first, so that each node leaves a ring whose other nodes are still there.
         for (var index = apps.Count - 1; index >= 0; index--)
         {
             await apps[index].StopAsync(CancellationToken.None);
