@@ -63,7 +63,7 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
         _failures = new PeerFailureDetector(time, options.Replication.SuspicionPeriod);
         _coordinator = new ReplicaCoordinator(Ring, Store, _clock, transport, options.Replication, time, _failures, metrics);
         _replicator = new RangeReplicator(Ring, Store, transport, options.Replication, time, metrics);
-        _strays = new StrayEntryHandOff(Ring, Store, transport, options.Replication, metrics);
+        _strays = new StrayEntryHandOff(Ring, options.Ring.SuccessorListLength, Store, transport, options.Replication, metrics);
         _metrics = metrics;
         metrics?.Attach(this);
         Ring.RoutingChanged += (_, change) =>

@@ -25,7 +25,7 @@ namespace ChordKvs.Core.Replication;
 /// a stale view of the ring: the worst a wrong answer does is move a key away that anti-entropy brings back.
 /// </para>
 /// </remarks>
-internal sealed class StrayEntryHandOff(ChordNode ring, VersionedStore store, INodeTransport transport, ReplicationOptions options, ChordKvsMetrics? metrics)
+internal sealed class StrayEntryHandOff(ChordNode ring, int successorListLength, VersionedStore store, INodeTransport transport, ReplicationOptions options, ChordKvsMetrics? metrics)
 {
     /// <summary>One pass over the entries outside this node's own range; returns how many were handed off and removed.</summary>
     public async Task<int> HandOffAsync(CancellationToken cancellationToken)
@@ -42,10 +42,13 @@ internal sealed class StrayEntryHandOff(ChordNode ring, VersionedStore store, IN
         while (index < outside.Count)
         {
             var first = outside[index].KeyId;
+            // A node whose own pointers show the whole ring knows every replica set, even one with fewer than N
+            // members because the ring has fewer than N physical nodes; elsewhere the lookup's answer tells.
+            var wholeRing = WholeRingView.KeySuccessors(state, successorListLength, first);
             LookupResult lookup;
             try
             {
-                lookup = await ring.FindSuccessorAsync(first, cancellationToken);
+                lookup = wholeRing is { } known ? new LookupResult(first, known, 0, 0) : await ring.FindSuccessorAsync(first, cancellationToken);
             }
             catch (LookupFailedException)
             {
@@ -63,7 +66,7 @@ internal sealed class StrayEntryHandOff(ChordNode ring, VersionedStore store, IN
             var group = outside.Skip(index).Take(end - index).ToList();
             index = end;
             var replicas = ReplicaSet.Choose(lookup.Successors[0], lookup.Successors.Skip(1), options.ReplicaCount);
-            if (replicas.Length < options.ReplicaCount || replicas.Any(node => node.Id == state.Self.Id))
+            if ((replicas.Length < options.ReplicaCount && wholeRing is null) || replicas.Any(node => node.Id == state.Self.Id))
             {
                 // This node replicates the keys, or the answer is too short to know all their replicas.
                 continue;
