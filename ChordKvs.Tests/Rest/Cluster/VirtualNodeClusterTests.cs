@@ -13,6 +13,7 @@ public sealed class VirtualNodeClusterTests
 {
     private const int VirtualNodes = 3;
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
     [Test]
     public async Task Each_key_is_kept_once_on_each_physical_node_and_served_by_any_member()
@@ -42,7 +43,7 @@ public sealed class VirtualNodeClusterTests
                 break;
             }
 
-            await Task.Delay(50);
+            await Task.Delay(PollInterval);
         }
 
         Assert.That(counts, Is.All.EqualTo(keys.Count), $"each physical node holds every key exactly once over its members; counts: {string.Join(", ", counts)}");
