@@ -37,6 +37,9 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
     private long _clientRequests;
     private long _forwards;
 
+    /// <summary>Client operations this node sent on to another coordinator since it started.</summary>
+    internal long ForwardCount => Interlocked.Read(ref _forwards);
+
     /// <summary>Creates a node that is not yet in a ring; call <see cref="Create"/> or <see cref="JoinAsync"/>.</summary>
     /// <param name="self">This node's identifier and address.</param>
     /// <param name="transport">How this node reaches others.</param>
@@ -162,7 +165,7 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
         return new NodeStatus(Self, Ring.Status, state.Predecessor, state.Successors, [.. state.Fingers.Distinct()], Store.LiveCount, Store.TombstoneCount, Store.ValueBytes)
         {
             ClientRequests = Interlocked.Read(ref _clientRequests),
-            Forwards = Interlocked.Read(ref _forwards),
+            Forwards = ForwardCount,
         };
     }
 
@@ -299,7 +302,6 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
             try
             {
                 Interlocked.Increment(ref _forwards);
-                _metrics?.Forwarded();
                 var reply = await _transport.CallAsync(coordinator, (NodeRequest<ClientResultReply>)request, cancellationToken);
                 _failures.ReportSuccess(coordinator);
                 return reply.Result;

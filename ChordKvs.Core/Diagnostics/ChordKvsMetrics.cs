@@ -27,7 +27,6 @@ public sealed class ChordKvsMetrics : IDisposable
     private readonly bool _ownsMeter;
     private readonly Histogram<double> _clientRequestDuration;
     private readonly Histogram<int> _lookupHops;
-    private readonly Counter<long> _forwards;
     private readonly Counter<long> _entriesTransferred;
     private readonly Counter<long> _rangesOutOfSync;
     private readonly Counter<long> _readRepairs;
@@ -48,8 +47,6 @@ public sealed class ChordKvsMetrics : IDisposable
         _lookupHops = Meter.CreateHistogram("chordkvs.lookup.hops", "{hop}",
             "Nodes that answered a step of the lookup that found the node responsible for a client request's key.",
             tags: null, new InstrumentAdvice<int> { HistogramBucketBoundaries = HopBuckets });
-        _forwards = Meter.CreateCounter<long>("chordkvs.client.forwards", "{request}",
-            "Client operations this node sent on to another node that coordinates the key (retries to the next replica included).");
         _entriesTransferred = Meter.CreateCounter<long>("chordkvs.replication.entries.transferred", "{entry}",
             "Entries moved between nodes by range transfers (join, leave hand-over, anti-entropy), by direction (sent, received).");
         _rangesOutOfSync = Meter.CreateCounter<long>("chordkvs.antientropy.ranges.out_of_sync", "{range}",
@@ -69,6 +66,9 @@ public sealed class ChordKvsMetrics : IDisposable
             "Bytes of live values stored on this node.");
         Meter.CreateObservableGauge("chordkvs.ring.known_nodes", () => ObserveNode(KnownNodes), "{node}",
             "Distinct nodes in this node's routing state (itself, predecessor, successor list, fingers): the ring size when the ring is smaller than the successor list.");
+        // Read from the node's own count, which GET /cluster reports too, so the two never disagree.
+        Meter.CreateObservableCounter("chordkvs.client.forwards", () => ObserveNode(node => node.ForwardCount), "{request}",
+            "Client operations this node sent on to another node that coordinates the key (retries to the next replica included).");
         Meter.CreateObservableCounter("chordkvs.ring.maintenance.failures", () => ObserveNode(node => node.Ring.MaintenanceFailures), "{round}",
             "Ring maintenance rounds (stabilize, fix fingers, check predecessor) that failed unexpectedly.");
     }
@@ -100,8 +100,6 @@ public sealed class ChordKvsMetrics : IDisposable
     internal void Detach(ChordKvsNode node) => Interlocked.CompareExchange(ref _node, null, node);
 
     internal void LookupCompleted(int hops) => _lookupHops.Record(hops);
-
-    internal void Forwarded() => _forwards.Add(1);
 
     internal void EntriesSent(int count) => _entriesTransferred.Add(count, new KeyValuePair<string, object?>("direction", "sent"));
 
