@@ -19,4 +19,10 @@ public static class ChordKvsInternalApi
     /// The node identifier is part of the path because several virtual nodes can share one address.
     /// </remarks>
     public static string RpcPath(NodeId nodeId) => $"{PathPrefix}/nodes/{nodeId}/rpc";
+
+    /// <summary>
+    /// The path of the batch endpoint, <c>/internal/v1/batch</c>: several requests to the nodes of one process in one
+    /// round trip, each naming its node.
+    /// </summary>
+    public const string BatchPath = PathPrefix + "/batch";
 }

@@ -26,12 +26,13 @@ internal static class EndpointLimits
     /// <summary>
     /// The largest node-to-node request body: a range hand-off batch of <c>TransferBatchSize</c> entries, each
     /// with a key of up to <c>MaxKeyBytes</c> (JSON-escaped, up to six characters a byte) and a value of up to
-    /// <c>MaxValueBytes</c> (base64, four characters per three bytes).
+    /// <c>MaxValueBytes</c> (base64, four characters per three bytes); or a request batch, which stops growing at
+    /// <see cref="NodeRpcBatchFormat.MaxRequestBytes"/> plus the one request that took it past that.
     /// </summary>
     public static long NodeBodyBytes(ChordKvsOptions node)
     {
         var entry = (((long)node.Limits.MaxValueBytes + 2) / 3 * 4) + (6L * node.Limits.MaxKeyBytes) + EntryOverheadBytes;
-        return (entry * node.Replication.TransferBatchSize) + MessageOverheadBytes;
+        return (entry * node.Replication.TransferBatchSize) + MessageOverheadBytes + NodeRpcBatchFormat.MaxRequestBytes;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -11,8 +12,9 @@ using Polly.Timeout;
 namespace ChordKvs.Transport.Http;
 
 /// <summary>
-/// <see cref="INodeTransport"/> over HTTP: posts each request as JSON to
-/// <c>{target.Address}/internal/v1/nodes/{target.Id}/rpc</c> and reads the reply.
+/// <see cref="INodeTransport"/> over HTTP: posts a request as JSON to
+/// <c>{target.Address}/internal/v1/nodes/{target.Id}/rpc</c>, or several at once to
+/// <c>{target.Address}/internal/v1/batch</c>, and reads the replies.
 /// </summary>
 /// <remarks>
 /// The HTTP client comes from <see cref="IHttpClientFactory"/> under <see cref="HttpClientName"/>; as configured
@@ -21,6 +23,13 @@ namespace ChordKvs.Transport.Http;
 /// <see cref="HttpTransportOptions"/>). Every way of not getting a valid reply, including an error status from
 /// the peer, surfaces as <see cref="NodeUnreachableException"/> with the reason; only the caller's own
 /// cancellation surfaces as <see cref="OperationCanceledException"/>.
+/// <para>
+/// Requests to one peer address go through a <see cref="RequestBatcher"/>: alone when the peer is idle, many to a
+/// round trip under load (see <see cref="HttpTransportOptions.MaxBatchesInFlightPerPeer"/>), which spares most of
+/// the system calls and thread wake-ups that dominate the cost of a small call. Requests the peer answers locally
+/// (<see cref="NodeRequest.IsAnsweredLocally"/>: replica reads and writes) and requests that wait on further calls
+/// (forwarded client requests, lookups) travel in separate batches, so a slow one never holds up a local answer.
+/// </para>
 /// </remarks>
 public sealed class HttpNodeTransport : INodeTransport
 {
@@ -30,6 +39,7 @@ public sealed class HttpNodeTransport : INodeTransport
     private readonly IHttpClientFactory clientFactory;
     private readonly NodeMessageSerializer serializer;
     private readonly HttpTransportOptions options;
+    private readonly ConcurrentDictionary<(string Address, bool AnsweredLocally), RequestBatcher> batchers = new();
     private HttpClient? client;
 
     /// <summary>Creates the transport over the factory's <see cref="HttpClientName"/> client.</summary>
@@ -48,30 +58,29 @@ public sealed class HttpNodeTransport : INodeTransport
     }
 
     /// <inheritdoc />
-    public async Task<NodeReply> SendAsync(NodeInfo target, NodeRequest request, CancellationToken cancellationToken = default)
+    public Task<NodeReply> SendAsync(NodeInfo target, NodeRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(request);
-        var uri = RpcUri(target);
-        using var message = new HttpRequestMessage(HttpMethod.Post, uri)
-        {
-            Content = new ByteArrayContent(serializer.SerializeRequest(request)) { Headers = { ContentType = new MediaTypeHeaderValue(NodeMessageSerializer.MediaType) } },
-        };
-        message.Options.Set(NodeRpcResilience.IsIdempotentKey, request.IsIdempotent);
-        if (options.HasClusterSecret)
-        {
-            message.Headers.TryAddWithoutValidation(ChordKvsInternalApi.SecretHeaderName, options.ClusterSecret);
-        }
+        var batcher = batchers.GetOrAdd((target.Address, request.IsAnsweredLocally), static (lane, transport) =>
+            new RequestBatcher(batch => transport.SendBatchAsync(lane.Address, batch), transport.options.MaxBatchesInFlightPerPeer), this);
+        return batcher.SendAsync(new PendingRequest(target, request, serializer.SerializeRequest(request))).WaitAsync(cancellationToken);
+    }
 
+    /// <summary>
+    /// Sends one request on its own to <c>/internal/v1/nodes/{id}/rpc</c>, as a batch of one goes: the peer's error
+    /// statuses then reach the resilience pipeline, so a 5xx is retried (when idempotent) and counts against the
+    /// peer's circuit like a failed connection.
+    /// </summary>
+    private async Task<NodeReply> SendAloneAsync(NodeInfo target, NodeRequest request, byte[] body)
+    {
+        var uri = EndpointUri(target, target.Address, ChordKvsInternalApi.RpcPath(target.Id));
+        using var message = NewPost(uri, body, request.IsIdempotent);
         HttpResponseMessage response;
         try
         {
             // Buffer the reply inside the call so that HttpClient.Timeout also bounds a peer that stalls mid-body.
-            response = await Client.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
+            response = await Client.SendAsync(message, HttpCompletionOption.ResponseContentRead, CancellationToken.None);
         }
         catch (Exception ex) when (DescribeSendFailure(ex, uri) is { } reason)
         {
@@ -82,14 +91,13 @@ public sealed class HttpNodeTransport : INodeTransport
         {
             if (!response.IsSuccessStatusCode)
             {
-                var reason = await DescribeErrorStatusAsync(target, request, response, cancellationToken);
-                throw new NodeUnreachableException(target, reason, response.StatusCode == HttpStatusCode.Unauthorized ? new ClusterSecretRejectedException(reason) : null);
+                throw ErrorStatus(target, await DescribeErrorStatusAsync(target, request.GetType().Name, response, CancellationToken.None), response.StatusCode);
             }
 
             try
             {
-                await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-                return await serializer.ReadReplyAsync(body, cancellationToken)
+                await using var reply = await response.Content.ReadAsStreamAsync();
+                return await serializer.ReadReplyAsync(reply, CancellationToken.None)
                     ?? throw new JsonException("The reply body is the JSON literal null.");
             }
             catch (Exception ex) when (ex is JsonException or NotSupportedException)
@@ -100,19 +108,118 @@ public sealed class HttpNodeTransport : INodeTransport
     }
 
     /// <summary>
+    /// Sends one batch to the process at <paramref name="address"/> and completes every item: with its reply, with
+    /// the error the peer gave for it, or with the failure of the whole call. Never throws.
+    /// </summary>
+    /// <remarks>
+    /// Within a batch of several, an item the peer failed to handle (500) fails alone and is not retried; the call as
+    /// a whole runs through the same resilience pipeline as a single request.
+    /// </remarks>
+    private async Task SendBatchAsync(string address, IReadOnlyList<PendingRequest> batch)
+    {
+        var first = batch[0].Target;
+        try
+        {
+            if (batch.Count == 1)
+            {
+                batch[0].Completion.TrySetResult(await SendAloneAsync(first, batch[0].Request, batch[0].Body));
+                return;
+            }
+
+            var uri = EndpointUri(first, address, ChordKvsInternalApi.BatchPath);
+            var body = NodeRpcBatchFormat.WriteRequests([.. batch.Select(item => (item.Target.Id, item.Body))]);
+            using var message = NewPost(uri, body, batch.All(item => item.Request.IsIdempotent));
+            HttpResponseMessage response;
+            try
+            {
+                // The callers' own cancellation only stops their wait (see SendAsync); the batch is bounded by the
+                // resilience pipeline's timeouts like any call.
+                response = await Client.SendAsync(message, HttpCompletionOption.ResponseContentRead, CancellationToken.None);
+            }
+            catch (Exception ex) when (DescribeSendFailure(ex, uri) is { } reason)
+            {
+                FailAll(batch, item => new NodeUnreachableException(item.Target, reason, ex));
+                return;
+            }
+
+            using (response)
+            {
+                if (!response.IsSuccessStatusCode)
+                {
+                    var reason = await DescribeErrorStatusAsync(first, $"a batch of {batch.Count} requests", response, CancellationToken.None);
+                    FailAll(batch, item => ErrorStatus(item.Target, reason, response.StatusCode));
+                    return;
+                }
+
+                var replies = NodeRpcBatchFormat.ReadReplies(await response.Content.ReadAsByteArrayAsync(), serializer);
+                if (replies.Count != batch.Count)
+                {
+                    throw new JsonException($"It answered {replies.Count} items to a batch of {batch.Count}.");
+                }
+
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    var (item, reply) = (batch[i], replies[i]);
+                    if (reply.Reply is { } answer)
+                    {
+                        item.Completion.TrySetResult(answer);
+                    }
+                    else
+                    {
+                        var status = (HttpStatusCode)reply.Status;
+                        item.Completion.TrySetException(ErrorStatus(item.Target, DescribeErrorStatus(item.Target, item.Request.GetType().Name, status, reply.Detail), status));
+                    }
+                }
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException)
+        {
+            FailAll(batch, item => new NodeUnreachableException(item.Target, $"it answered a batch of requests with a body that is not a batch of node replies ({ex.Message}); it may run an incompatible version", ex));
+        }
+        catch (Exception ex)
+        {
+            // Whatever else went wrong (an invalid address, say) must still complete every waiting caller.
+            FailAll(batch, item => ex as NodeUnreachableException ?? new NodeUnreachableException(item.Target, $"the batch call failed: {ex.Message}", ex));
+        }
+    }
+
+    private static void FailAll(IReadOnlyList<PendingRequest> batch, Func<PendingRequest, Exception> failure)
+    {
+        foreach (var item in batch)
+        {
+            item.Completion.TrySetException(failure(item));
+        }
+    }
+
+    private HttpRequestMessage NewPost(Uri uri, byte[] body, bool isIdempotent)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Post, uri)
+        {
+            Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue(NodeMessageSerializer.MediaType) } },
+        };
+        message.Options.Set(NodeRpcResilience.IsIdempotentKey, isIdempotent);
+        if (options.HasClusterSecret)
+        {
+            message.Headers.TryAddWithoutValidation(ChordKvsInternalApi.SecretHeaderName, options.ClusterSecret);
+        }
+
+        return message;
+    }
+
+    /// <summary>
     /// The factory's client, created once: AddChordKvsHttpTransport gives its handler an infinite lifetime
     /// (the pooled connections are renewed by <see cref="HttpTransportOptions.PooledConnectionLifetime"/>
     /// instead), so keeping it is safe and spares every call the factory's per-client setup.
     /// </summary>
     private HttpClient Client => client ??= clientFactory.CreateClient(HttpClientName);
 
-    private static Uri RpcUri(NodeInfo target)
+    private static Uri EndpointUri(NodeInfo target, string address, string path)
     {
         // Appended rather than resolved against the address, so that an address with a path keeps it.
-        var text = string.Concat(target.Address.AsSpan().TrimEnd('/'), ChordKvsInternalApi.RpcPath(target.Id));
+        var text = string.Concat(address.AsSpan().TrimEnd('/'), path);
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
-            throw new NodeUnreachableException(target, $"its address '{target.Address}' is not an absolute http:// or https:// URL");
+            throw new NodeUnreachableException(target, $"its address '{address}' is not an absolute http:// or https:// URL");
         }
 
         return uri;
@@ -127,17 +234,22 @@ public sealed class HttpNodeTransport : INodeTransport
         _ => null,
     };
 
-    private static async Task<string> DescribeErrorStatusAsync(NodeInfo target, NodeRequest request, HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task<string> DescribeErrorStatusAsync(NodeInfo target, string what, HttpResponseMessage response, CancellationToken cancellationToken) =>
+        DescribeErrorStatus(target, what, response.StatusCode, await ReadProblemDetailAsync(response, cancellationToken));
+
+    private static NodeUnreachableException ErrorStatus(NodeInfo target, string reason, HttpStatusCode statusCode) =>
+        new(target, reason, statusCode == HttpStatusCode.Unauthorized ? new ClusterSecretRejectedException(reason) : null);
+
+    private static string DescribeErrorStatus(NodeInfo target, string what, HttpStatusCode statusCode, string? problem)
     {
-        var problem = await ReadProblemDetailAsync(response, cancellationToken);
-        var status = $"HTTP {(int)response.StatusCode}{(problem is null ? string.Empty : ": " + problem)}";
-        return response.StatusCode switch
+        var status = $"HTTP {(int)statusCode}{(problem is null ? string.Empty : ": " + problem)}";
+        return statusCode switch
         {
             HttpStatusCode.Unauthorized => $"it refused the request because the cluster secret differs ({status}); give every node the same {nameof(HttpTransportOptions)}.{nameof(HttpTransportOptions.ClusterSecret)}",
             HttpStatusCode.NotFound => $"{target.Address} does not host node {target.Id} ({status})",
-            HttpStatusCode.BadRequest => $"it rejected {request.GetType().Name} as malformed ({status})",
-            >= HttpStatusCode.InternalServerError => $"it failed to handle {request.GetType().Name} ({status})",
-            _ => $"it answered {request.GetType().Name} with an error ({status})",
+            HttpStatusCode.BadRequest => $"it rejected {what} as malformed ({status})",
+            >= HttpStatusCode.InternalServerError => $"it failed to handle {what} ({status})",
+            _ => $"it answered {what} with an error ({status})",
         };
     }
 

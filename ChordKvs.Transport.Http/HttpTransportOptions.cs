@@ -71,6 +71,13 @@ public sealed class HttpTransportOptions
     /// </summary>
     public TimeSpan PooledConnectionLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How many batches of requests may be on the wire to one peer process at once (for replica reads and writes,
+    /// and again for all other requests); further requests wait and leave together in the next batch. Default 2: an
+    /// idle peer gets each request at once, a busy one gets them many to a round trip. Must be at least 1.
+    /// </summary>
+    public int MaxBatchesInFlightPerPeer { get; set; } = 2;
+
     /// <summary>Whether a cluster secret is configured.</summary>
     internal bool HasClusterSecret => !string.IsNullOrEmpty(ClusterSecret);
 }

@@ -28,6 +28,11 @@ internal sealed class HttpTransportOptionsValidator : IValidateOptions<HttpTrans
             failures.Add($"{nameof(HttpTransportOptions.TotalTimeout)} ({options.TotalTimeout}) must not be shorter than {nameof(HttpTransportOptions.AttemptTimeout)} ({options.AttemptTimeout}).");
         }
 
+        if (options.MaxBatchesInFlightPerPeer is < 1 or > 1000)
+        {
+            failures.Add($"{nameof(HttpTransportOptions.MaxBatchesInFlightPerPeer)} must be between 1 and 1000; it is {options.MaxBatchesInFlightPerPeer}.");
+        }
+
         if (options.MaxRetryAttempts is < 0 or > 100)
         {
             failures.Add($"{nameof(HttpTransportOptions.MaxRetryAttempts)} must be between 0 and 100; it is {options.MaxRetryAttempts}.");

@@ -54,6 +54,9 @@ public static class HttpTransportServiceCollectionExtensions
             })
             // The pooled handler itself is kept for good: rotating it would drop every warm connection.
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            // The factory's per-request log lines and scopes cost every call an allocation or two; failures are
+            // reported by the transport itself (NodeUnreachableException) and by the resilience pipeline's events.
+            .RemoveAllLoggers()
             .AddResilienceHandler(NodeRpcResilience.PipelineName, static (builder, context) =>
                 NodeRpcResilience.Configure(builder, context.ServiceProvider.GetRequiredService<IOptions<HttpTransportOptions>>().Value))
             .SelectPipelineByAuthority();

@@ -14,7 +14,8 @@ public static class InternalEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps the internal API under <see cref="ChordKvsInternalApi.PathPrefix"/>:
     /// <c>POST /internal/v1/nodes/{nodeId}/rpc</c> answers a <see cref="NodeRequest"/> with the
-    /// <see cref="NodeReply"/> of the node registered under <c>nodeId</c> in <see cref="LocalNodeRegistry"/>.
+    /// <see cref="NodeReply"/> of the node registered under <c>nodeId</c> in <see cref="LocalNodeRegistry"/>, and
+    /// <c>POST /internal/v1/batch</c> answers several such requests in one round trip.
     /// </summary>
     /// <remarks>
     /// Requires <c>AddChordKvsHttpTransport</c> on the service collection. When
@@ -40,6 +41,11 @@ public static class InternalEndpointRouteBuilderExtensions
 
         group.MapPost("/nodes/{nodeId}/rpc", rpc.HandleAsync)
             .WithName("ChordKvsNodeRpc")
+            .ExcludeFromDescription();
+        // As a Delegate, not a RequestDelegate, so that the typed result is written to the response.
+        Delegate batch = rpc.HandleBatchAsync;
+        group.MapPost(ChordKvsInternalApi.BatchPath[ChordKvsInternalApi.PathPrefix.Length..], batch)
+            .WithName("ChordKvsNodeRpcBatch")
             .ExcludeFromDescription();
         return group;
     }

@@ -45,6 +45,12 @@ internal sealed class NodeMessageSerializer
     public ValueTask<NodeRequest?> ReadRequestAsync(Stream body, CancellationToken cancellationToken) =>
         JsonSerializer.DeserializeAsync(body, requestInfo, cancellationToken);
 
+    /// <summary>Reads one request at the reader's position (inside a batch); null for the JSON literal <c>null</c>.</summary>
+    public NodeRequest? ReadRequest(ref Utf8JsonReader reader) => JsonSerializer.Deserialize(ref reader, requestInfo);
+
+    /// <summary>Reads one reply at the reader's position (inside a batch); null for the JSON literal <c>null</c>.</summary>
+    public NodeReply? ReadReply(ref Utf8JsonReader reader) => JsonSerializer.Deserialize(ref reader, replyInfo);
+
     /// <summary>Reads a reply body; null when the body is the JSON literal <c>null</c>.</summary>
     /// <exception cref="JsonException">The body is not JSON or not a known reply.</exception>
     /// <exception cref="NotSupportedException">The body lacks a <c>$type</c> the base type can be resolved with.</exception>

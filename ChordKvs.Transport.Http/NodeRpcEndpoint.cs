@@ -31,8 +31,7 @@ internal sealed class NodeRpcEndpoint(LocalNodeRegistry registry, NodeMessageSer
 
         if (!registry.TryGetHandler(id, out var handler))
         {
-            return Reject(nodeId, StatusCodes.Status404NotFound, "Unknown node",
-                $"This process does not host node {id}: the node has left or restarted under another identifier.");
+            return Reject(nodeId, StatusCodes.Status404NotFound, "Unknown node", UnknownNodeDetail(id));
         }
 
         NodeRequest? request;
@@ -58,12 +57,68 @@ internal sealed class NodeRpcEndpoint(LocalNodeRegistry registry, NodeMessageSer
                 "The body is the JSON literal null; expected a node request object with a \"$type\" property.");
         }
 
-        byte[] body;
+        var outcome = await AnswerAsync(handler, id, request, cancellationToken);
+        return outcome.Reply is { } body
+            ? TypedResults.Bytes(body, NodeMessageSerializer.MediaType)
+            : TypedResults.Problem(statusCode: outcome.Status, title: "Node request failed", detail: outcome.Detail);
+    }
+
+    /// <summary>
+    /// <c>POST /internal/v1/batch</c>: answers several requests, possibly to different nodes of this process, in one
+    /// round trip (format: <see cref="NodeRpcBatchFormat"/>). Each item is answered as the single-request endpoint
+    /// would answer it; the whole batch is 400 only when its body cannot be read.
+    /// </summary>
+    public async Task<Results<FileContentHttpResult, ProblemHttpResult>> HandleBatchAsync(HttpContext httpContext)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        var cancellationToken = httpContext.RequestAborted;
+        List<(NodeId To, NodeRequest? Request, string? Error)> items;
+        try
+        {
+            using var body = new MemoryStream((int)Math.Min(httpContext.Request.ContentLength ?? 0, NodeRpcBatchFormat.MaxRequestBytes));
+            await httpContext.Request.Body.CopyToAsync(body, cancellationToken);
+            items = NodeRpcBatchFormat.ReadRequests(body.GetBuffer().AsSpan(0, (int)body.Length), serializer);
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException)
+        {
+            return Reject("batch", StatusCodes.Status400BadRequest, "Malformed node request batch",
+                $"The body is not a ChordKvs request batch ({ex.Message}); the sending node may run an incompatible version.");
+        }
+        catch (BadHttpRequestException ex)
+        {
+            return Reject("batch", ex.StatusCode, "Unreadable node request batch", $"The request body could not be read: {ex.Message}");
+        }
+
+        // Started together, awaited in order: the requests a batch carries are answered locally and at once, so this
+        // costs no more than handling them one by one, and one slow item cannot delay the start of the others.
+        var answers = new Task<BatchItemOutcome>[items.Count];
+        for (var i = 0; i < items.Count; i++)
+        {
+            var (to, request, error) = items[i];
+            answers[i] = request is null
+                ? Task.FromResult(new BatchItemOutcome(null, StatusCodes.Status400BadRequest, error))
+                : registry.TryGetHandler(to, out var handler)
+                    ? AnswerAsync(handler, to, request, cancellationToken)
+                    : Task.FromResult(new BatchItemOutcome(null, StatusCodes.Status404NotFound, UnknownNodeDetail(to)));
+        }
+
+        var outcomes = new BatchItemOutcome[answers.Length];
+        for (var i = 0; i < answers.Length; i++)
+        {
+            outcomes[i] = await answers[i];
+        }
+
+        return TypedResults.Bytes(NodeRpcBatchFormat.WriteReplies(outcomes), NodeMessageSerializer.MediaType);
+    }
+
+    /// <summary>Hands one request to its node and serialises the reply, or says why there is none (500).</summary>
+    private async Task<BatchItemOutcome> AnswerAsync(INodeRequestHandler handler, NodeId id, NodeRequest request, CancellationToken cancellationToken)
+    {
         try
         {
             var reply = await handler.HandleAsync(request, cancellationToken)
                 ?? throw new InvalidOperationException($"The handler of node {id} answered {request.GetType().Name} with null.");
-            body = serializer.SerializeReply(reply);
+            return new BatchItemOutcome(serializer.SerializeReply(reply), StatusCodes.Status200OK, null);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -74,14 +129,13 @@ internal sealed class NodeRpcEndpoint(LocalNodeRegistry registry, NodeMessageSer
         {
             // Whatever the handler throws must reach the caller as a failed call, not as a dropped connection.
             Log.HandlerFailed(logger, ex, id, request.GetType().Name);
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status500InternalServerError,
-                title: "Node request failed",
-                detail: $"Node {id} failed to handle {request.GetType().Name} ({ex.GetType().Name}); its log has the details.");
+            return new BatchItemOutcome(null, StatusCodes.Status500InternalServerError,
+                $"Node {id} failed to handle {request.GetType().Name} ({ex.GetType().Name}); its log has the details.");
         }
-
-        return TypedResults.Bytes(body, NodeMessageSerializer.MediaType);
     }
+
+    private static string UnknownNodeDetail(NodeId id) =>
+        $"This process does not host node {id}: the node has left or restarted under another identifier.";
 
     private ProblemHttpResult Reject(string nodeId, int statusCode, string title, string detail)
     {

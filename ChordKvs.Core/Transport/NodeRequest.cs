@@ -29,6 +29,14 @@ public abstract record NodeRequest
     /// </summary>
     [JsonIgnore]
     public virtual bool IsIdempotent => true;
+
+    /// <summary>
+    /// Whether the receiving node answers from its own state at once, without calling other nodes. A transport that
+    /// carries several requests in one round trip (the HTTP transport does under load) keeps these apart from
+    /// requests that wait on further calls, so that a slow forwarded request never holds up a replica's answer.
+    /// </summary>
+    [JsonIgnore]
+    public virtual bool IsAnsweredLocally => false;
 }
 
 /// <summary>A request whose reply has the type <typeparamref name="TReply"/>.</summary>

@@ -37,11 +37,19 @@ public sealed record ClientResultReply(KvResult Result) : NodeReply;
 
 /// <summary>Stores one versioned entry on a replica; last writer wins, so delivering it twice is harmless.</summary>
 /// <param name="Entry">The entry to merge.</param>
-public sealed record ReplicaWriteRequest(StoredEntry Entry) : NodeRequest<AckReply>;
+public sealed record ReplicaWriteRequest(StoredEntry Entry) : NodeRequest<AckReply>
+{
+    /// <inheritdoc />
+    public override bool IsAnsweredLocally => true;
+}
 
 /// <summary>Reads a replica's entry for a key, tombstones included.</summary>
 /// <param name="Key">The key.</param>
-public sealed record ReplicaReadRequest(string Key) : NodeRequest<ReplicaReadReply>;
+public sealed record ReplicaReadRequest(string Key) : NodeRequest<ReplicaReadReply>
+{
+    /// <inheritdoc />
+    public override bool IsAnsweredLocally => true;
+}
 
 /// <summary>A replica's entry for a key, or null when it holds none.</summary>
 /// <param name="Entry">The entry, tombstone or live.</param>

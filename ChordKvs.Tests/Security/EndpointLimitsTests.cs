@@ -27,7 +27,7 @@ public sealed class EndpointLimitsTests
             .Where(endpoint => endpoint.RoutePattern.RawText is { } route && (route.StartsWith("/kv", StringComparison.Ordinal) || route.StartsWith("/cluster", StringComparison.Ordinal) || route.StartsWith(ChordKvsInternalApi.PathPrefix, StringComparison.Ordinal)))
             .ToList();
 
-        Assert.That(endpoints, Has.Count.EqualTo(6), "GET/PUT/DELETE /kv, /cluster, /cluster/nodes and the RPC endpoint");
+        Assert.That(endpoints, Has.Count.EqualTo(7), "GET/PUT/DELETE /kv, /cluster, /cluster/nodes, the RPC endpoint and the batch endpoint");
         Assert.Multiple(() =>
         {
             foreach (var endpoint in endpoints)
@@ -36,10 +36,10 @@ public sealed class EndpointLimitsTests
                 Assert.That(endpoint.Metadata.GetMetadata<RequestTimeoutPolicy>()?.Timeout, Is.EqualTo(TimeSpan.FromSeconds(12)), $"{route}: the configured request timeout");
                 Assert.That(endpoint.Metadata.GetMetadata<RequestTimeoutPolicy>()?.TimeoutStatusCode, Is.EqualTo(StatusCodes.Status504GatewayTimeout), $"{route}: a timeout is a 504");
                 var expectedBody = route.StartsWith(ChordKvsInternalApi.PathPrefix, StringComparison.Ordinal)
-                    ? 4 * ((1000 + 2) / 3 * 4 + 6 * 10 + 512) + 4096L
+                    ? 4 * ((1000 + 2) / 3 * 4 + 6 * 10 + 512) + 4096L + (64 * 1024)
                     : 1001L;
                 Assert.That(endpoint.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize, Is.EqualTo(expectedBody),
-                    $"{route}: one value (plus the byte that tells an oversized body) for the client API, one hand-off batch for node-to-node calls");
+                    $"{route}: one value (plus the byte that tells an oversized body) for the client API, one hand-off batch or one request batch (64 KiB and the request that filled it) for node-to-node calls");
             }
         });
     }
