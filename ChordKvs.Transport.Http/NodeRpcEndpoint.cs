@@ -9,7 +9,8 @@ namespace ChordKvs.Transport.Http;
 
 /// <summary>
 /// <c>POST /internal/v1/nodes/{nodeId}/rpc</c>: reads one <see cref="NodeRequest"/>, hands it to the local
-/// node's <see cref="INodeRequestHandler"/> and writes its <see cref="NodeReply"/>.
+/// node's <see cref="INodeRequestHandler"/> and writes its <see cref="NodeReply"/>; and
+/// <c>POST /internal/v1/batch</c> (<see cref="HandleBatchAsync"/>), which does the same for several requests at once.
 /// </summary>
 /// <remarks>
 /// Every failure is an <c>application/problem+json</c> answer: 400 for a body that is not a node request or that

@@ -20,37 +20,29 @@ public class HttpTransportTests
     private const string Secret = "s3cret-of-the-cluster";
     private const string PingBody = """{"$type":"ping"}""";
 
-    private readonly List<IAsyncDisposable> disposables = [];
+    private readonly TestResources resources = new();
 
     [TearDown]
-    public async Task Dispose_hosts_and_clients()
-    {
-        for (var i = disposables.Count - 1; i >= 0; i--)
-        {
-            await disposables[i].DisposeAsync();
-        }
-
-        disposables.Clear();
-    }
+    public Task Dispose_hosts_and_clients() => resources.DisposeAllAsync();
 
     private async Task<KestrelTestHost> StartHostAsync(Action<HttpTransportOptions>? configure = null, Action<IServiceCollection>? configureServices = null)
     {
         var host = await KestrelTestHost.StartAsync(configure, configureServices);
-        disposables.Add(host);
+        resources.Add(host);
         return host;
     }
 
     private INodeTransport CreateTransport(Action<HttpTransportOptions>? configure = null, Action<IServiceCollection>? configureServices = null)
     {
         var provider = HttpTestClient.Create(configure, configureServices);
-        disposables.Add(provider);
+        resources.Add(provider);
         return provider.Transport();
     }
 
     private HttpClient CreateRawClient()
     {
         var client = new HttpClient(new SocketsHttpHandler { UseProxy = false });
-        disposables.Add(new DisposableAdapter(client));
+        resources.Add(new DisposableAdapter(client));
         return client;
     }
 

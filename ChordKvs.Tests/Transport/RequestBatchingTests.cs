@@ -16,28 +16,16 @@ public class RequestBatchingTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
-    private readonly List<IAsyncDisposable> disposables = [];
+    private readonly TestResources resources = new();
 
     [TearDown]
-    public async Task Dispose_hosts_and_clients()
-    {
-        for (var i = disposables.Count - 1; i >= 0; i--)
-        {
-            await disposables[i].DisposeAsync();
-        }
-
-        disposables.Clear();
-    }
+    public Task Dispose_hosts_and_clients() => resources.DisposeAllAsync();
 
     [Test]
     public async Task Requests_queued_behind_busy_batches_share_one_round_trip_and_each_get_their_own_reply()
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var handler = new ScriptedHandler(async (_, request, _) =>
-        {
-            await gate.Task;
-            return EchoOf(request);
-        });
+        var handler = EchoingAfter(gate.Task);
         var (node, transport, posts) = await StartAsync(handler);
 
         // Two requests fill the two batches a peer may have on the wire; the server holds both.
@@ -64,11 +52,7 @@ public class RequestBatchingTests
     public async Task An_item_the_peer_cannot_answer_fails_alone_within_its_batch()
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var handler = new ScriptedHandler(async (_, request, _) =>
-        {
-            await gate.Task;
-            return EchoOf(request);
-        });
+        var handler = EchoingAfter(gate.Task);
         var (node, transport, posts) = await StartAsync(handler);
         var unknown = new NodeInfo(new NodeId(node.Id.Value + 1), node.Address);
 
@@ -126,7 +110,7 @@ public class RequestBatchingTests
     public async Task Malformed_batch_is_answered_400_problem(string body)
     {
         var host = await KestrelTestHost.StartAsync();
-        disposables.Add(host);
+        resources.Add(host);
         using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false });
 
         using var response = await client.PostAsync(host.Address + ChordKvsInternalApi.BatchPath, new StringContent(body, Encoding.UTF8, "application/json"));
@@ -135,6 +119,13 @@ public class RequestBatchingTests
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
     }
 
+    /// <summary>A handler that holds every request until <paramref name="gate"/> completes, then echoes it.</summary>
+    private static ScriptedHandler EchoingAfter(Task gate) => new(async (_, request, _) =>
+    {
+        await gate;
+        return EchoOf(request);
+    });
+
     /// <summary>A reply that names the request it answers, so that a test can tell replies apart.</summary>
     private static PingReply EchoOf(NodeRequest request) =>
         new PingReply(new NodeInfo(NodeId.ForKey(request.ToString()), "http://echo.invalid/"));
@@ -142,13 +133,13 @@ public class RequestBatchingTests
     private async Task<(NodeInfo Node, INodeTransport Transport, ConcurrentQueue<string> Posts)> StartAsync(INodeRequestHandler handler)
     {
         var host = await KestrelTestHost.StartAsync();
-        disposables.Add(host);
+        resources.Add(host);
         var node = host.AddNode(handler);
         var posts = new ConcurrentQueue<string>();
         var provider = HttpTestClient.Create(configureServices: services => services
             .AddHttpClient(HttpNodeTransport.HttpClientName)
             .AddHttpMessageHandler(() => new PathRecorder(posts)));
-        disposables.Add(provider);
+        resources.Add(provider);
         return (node, provider.Transport(), posts);
     }
 
