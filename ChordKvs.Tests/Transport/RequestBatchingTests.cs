@@ -119,6 +119,25 @@ public class RequestBatchingTests
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
     }
 
+    [Test]
+    public async Task Batch_without_the_cluster_secret_is_answered_401_and_not_handled()
+    {
+        var host = resources.Add(await KestrelTestHost.StartAsync(options => options.ClusterSecret = "the-cluster-secret"));
+        var handler = ScriptedHandler.Replying(AckReply.Instance);
+        var node = host.AddNode(handler);
+        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false });
+        var body = $$$"""[{"to":"{{{node.Id}}}","request":{"$type":"ping"}},{"to":"{{{node.Id}}}","request":{"$type":"ping"}}]""";
+
+        using var response = await client.PostAsync(host.Address + ChordKvsInternalApi.BatchPath, new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+            Assert.That(handler.Calls, Is.Zero, "nothing in the batch reached the node");
+        });
+    }
+
     /// <summary>A handler that holds every request until <paramref name="gate"/> completes, then echoes it.</summary>
     private static ScriptedHandler EchoingAfter(Task gate) => new(async (_, request, _) =>
     {
