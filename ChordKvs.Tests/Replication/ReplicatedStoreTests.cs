@@ -1,6 +1,7 @@
 using System.Text;
 using ChordKvs.Core;
 using ChordKvs.Core.Replication;
+using ChordKvs.Core.Ring;
 using ChordKvs.Core.Simulation;
 
 namespace ChordKvs.Tests.Replication;
@@ -187,6 +188,37 @@ public class ReplicatedStoreTests
         {
             Assert.That(cluster.Get(cluster.LiveNodes[9], key).Outcome, Is.EqualTo(KvOutcome.Found), key);
         }
+    }
+
+    [Test]
+    public void A_joining_node_holds_its_range_before_its_predecessor_adopts_it()
+    {
+        var cluster = StableCluster(5, seed: 12);
+        var keys = Enumerable.Range(0, 300).Select(i => $"range-{i}").ToList();
+        foreach (var key in keys)
+        {
+            Assert.That(cluster.Put(cluster.LiveNodes[0], key, "1", writeQuorum: 3).Succeeded, Is.True, key);
+        }
+
+        var newcomer = cluster.NewNode();
+        (int InRange, int Held)? whenAdopted = null;
+        foreach (var member in cluster.LiveNodes.Where(node => node != newcomer))
+        {
+            member.Ring.RoutingChanged += (_, change) =>
+            {
+                if (whenAdopted is null && change.After.Successor.Id == newcomer.Self.Id)
+                {
+                    var range = keys.Where(key => RingInterval.IsInHalfOpen(NodeId.ForKey(key), change.After.Self.Id, newcomer.Self.Id)).ToList();
+                    whenAdopted = (range.Count, range.Count(key => newcomer.Store.Get(key) is not null));
+                }
+            };
+        }
+
+        cluster.Run(() => cluster.JoinThroughMemberAsync(newcomer));
+
+        Assert.That(whenAdopted, Is.Not.Null, "the node before the newcomer should adopt it during the join, when the newcomer announces itself");
+        Assert.That(whenAdopted!.Value.InRange, Is.GreaterThan(0), "some of the keys should fall into the newcomer's range");
+        Assert.That(whenAdopted.Value.Held, Is.EqualTo(whenAdopted.Value.InRange), "the newcomer should hold every key of its range by the time its predecessor points to it");
     }
 
     [Test]
