@@ -298,7 +298,7 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
             if (!askedAgain && coordinator.Id != lookup.Successor.Id)
             {
                 askedAgain = true;
-                if (await Ring.AskListedPredecessorAsync(lookup, cancellationToken) is { } again && again.Successor.Id != lookup.Successor.Id)
+                if (await AskListedPredecessorAsync(lookup, cancellationToken) is { } again && again.Successor.Id != lookup.Successor.Id)
                 {
                     candidates = new Queue<NodeInfo>(BySuspicion(again.Successors));
                     continue;
@@ -331,6 +331,19 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
         }
 
         return new KvResult(KvOutcome.Unavailable, Problem: $"The nodes responsible for '{key}' did not answer. Retry later.");
+    }
+
+    private async Task<LookupResult?> AskListedPredecessorAsync(LookupResult lookup, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Ring.AskListedPredecessorAsync(lookup, cancellationToken);
+        }
+        catch (NodeUnreachableException)
+        {
+            // Then the lookup's own list is all there is.
+            return null;
+        }
     }
 
     private IEnumerable<NodeInfo> BySuspicion(IEnumerable<NodeInfo> nodes) => nodes.OrderBy(node => _failures.IsSuspected(node) ? 1 : 0);

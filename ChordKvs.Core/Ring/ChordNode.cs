@@ -231,9 +231,10 @@ public sealed partial class ChordNode : INodeRequestHandler, IDisposable
     /// <param name="stale">The lookup whose <see cref="LookupResult.Successor"/> did not answer.</param>
     /// <param name="cancellationToken">Cancels the step.</param>
     /// <returns>
-    /// The answer of the listed predecessor (one more hop), or null when there is none to ask, it is this node, it
-    /// does not answer, or it does not settle the identifier.
+    /// The answer of the listed predecessor (one more hop), or null when there is none to ask, it is this node, or it
+    /// does not settle the identifier.
     /// </returns>
+    /// <exception cref="NodeUnreachableException">The listed predecessor did not answer either.</exception>
     public async Task<LookupResult?> AskListedPredecessorAsync(LookupResult stale, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stale);
@@ -242,15 +243,8 @@ public sealed partial class ChordNode : INodeRequestHandler, IDisposable
             return null;
         }
 
-        try
-        {
-            var reply = await _transport.CallAsync(predecessor, new FindSuccessorStepRequest(stale.Target), cancellationToken);
-            return reply.Found && !reply.Nodes.IsEmpty ? new LookupResult(stale.Target, reply.Nodes, 1, 0, reply.Predecessor) : null;
-        }
-        catch (NodeUnreachableException)
-        {
-            return null;
-        }
+        var reply = await _transport.CallAsync(predecessor, new FindSuccessorStepRequest(stale.Target), cancellationToken);
+        return reply.Found && !reply.Nodes.IsEmpty ? new LookupResult(stale.Target, reply.Nodes, 1, 0, reply.Predecessor) : null;
     }
 
     /// <inheritdoc />

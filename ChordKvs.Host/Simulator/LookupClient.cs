@@ -90,11 +90,18 @@ internal sealed class LookupClient
                 if (!askedAgain)
                 {
                     askedAgain = true;
-                    if (await from.AskListedPredecessorAsync(result) is { } again)
+                    try
                     {
-                        hops += again.Hops;
-                        result = again;
-                        i = -1;
+                        if (await from.AskListedPredecessorAsync(result) is { } again)
+                        {
+                            hops += again.Hops;
+                            result = again;
+                            i = -1;
+                        }
+                    }
+                    catch (NodeUnreachableException)
+                    {
+                        clientTimeouts++;
                     }
                 }
             }
