@@ -285,17 +285,14 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
         var silent = new HashSet<string>(StringComparer.Ordinal);
         var askedAgain = false;
         var candidates = new Queue<NodeInfo>(BySuspicion(lookup.Successors));
-        while (candidates.TryDequeue(out var coordinator))
+        while (true)
         {
-            if (silent.Contains(coordinator.Address))
-            {
-                continue;
-            }
+            candidates.TryDequeue(out var coordinator);
 
-            // Before passing the responsible node by, ask the node listed before it once: the lookup's last hop may
-            // not list yet a node that joined just before the dead one, the key's real successor, while the node
-            // before it already points to it.
-            if (!askedAgain && coordinator.Id != lookup.Successor.Id)
+            // Before passing the responsible node by (suspected, or it did not answer), ask the node listed before it
+            // once: the lookup's last hop may not list yet a node that joined just before the dead one, the key's
+            // real successor, while the node before it already points to it.
+            if (!askedAgain && coordinator?.Id != lookup.Successor.Id)
             {
                 askedAgain = true;
                 if (await AskListedPredecessorAsync(lookup, cancellationToken) is { } again && again.Successor.Id != lookup.Successor.Id)
@@ -303,6 +300,16 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
                     candidates = new Queue<NodeInfo>(BySuspicion(again.Successors));
                     continue;
                 }
+            }
+
+            if (coordinator is null)
+            {
+                break;
+            }
+
+            if (silent.Contains(coordinator.Address))
+            {
+                continue;
             }
 
             if (tried++ == 2)

@@ -222,6 +222,34 @@ public class ReplicatedStoreTests
     }
 
     [Test]
+    public void A_write_whose_responsible_node_crashed_reaches_the_newcomer_that_the_node_before_it_points_to()
+    {
+        // No stabilize, finger or anti-entropy round runs during the test, so successor lists stay as the joins left
+        // them, and only the write itself can put the key on the newcomer.
+        var hour = TimeSpan.FromHours(1);
+        var cluster = new SimulatedCluster(seed: 13, new ChordKvsOptions
+        {
+            Ring = new ChordOptions { SuccessorListLength = 3, StabilizeInterval = hour, FixFingersInterval = hour, CheckPredecessorInterval = hour },
+            Replication = new ReplicationOptions { AntiEntropyInterval = hour },
+        });
+        cluster.Start(10);
+        var sorted = cluster.LiveNodes.OrderBy(node => node.Self.Id.Value).ToList();
+        var (before, after) = (sorted[4], sorted[5]);
+        var newcomer = cluster.NewNode(new NodeInfo(new NodeId(before.Self.Id.Value + (before.Self.Id.DistanceTo(after.Self.Id) / 2)), "sim://kv-newcomer"));
+        cluster.Run(() => newcomer.JoinAsync(sorted[0].Self));
+        var asking = sorted.Find(node => node != before && node.Ring.Routing.Successors.Zip(node.Ring.Routing.Successors.Skip(1)).Contains((before.Self, after.Self)));
+        Assert.That(asking, Is.Not.Null, "some node before the gap should still list the old neighbours side by side, as if a few rounds behind");
+        Assert.That(before.Ring.Routing.Successor, Is.EqualTo(newcomer.Self), "the newcomer announced itself to the node before it");
+        var key = Enumerable.Range(0, 10_000).Select(i => $"gap-{i}").First(candidate => RingInterval.IsInHalfOpen(NodeId.ForKey(candidate), before.Self.Id, newcomer.Self.Id));
+        cluster.Crash(after);
+
+        var written = cluster.Put(asking!, key, "1", writeQuorum: 1);
+
+        Assert.That(written.Succeeded, Is.True, written.Problem);
+        Assert.That(newcomer.Store.Get(key), Is.Not.Null, "the key's live successor is the newcomer, found by asking the node listed before the dead answer");
+    }
+
+    [Test]
     public void A_graceful_leave_keeps_every_key_readable_with_n_copies()
     {
         var cluster = StableCluster(6, seed: 9);
