@@ -97,12 +97,13 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
     }
 
     /// <summary>
-    /// Joins the ring through <paramref name="bootstrap"/>. The node's range arrives from its successor as soon as
-    /// its predecessor is known, and the keys it replicates for its predecessors in their next anti-entropy passes.
+    /// Joins the ring through <paramref name="bootstrap"/>. The node's range arrives from its successor before the
+    /// node announces itself to its predecessor (or, when the successor named no predecessor, as soon as one is
+    /// known), and the keys it replicates for its predecessors in their next anti-entropy passes.
     /// </summary>
     public async Task JoinAsync(NodeInfo bootstrap, CancellationToken cancellationToken = default)
     {
-        await Ring.JoinAsync(bootstrap, cancellationToken);
+        await Ring.JoinAsync(bootstrap, _replicator.TakeOverAsync, cancellationToken);
         StartAntiEntropy();
     }
 
@@ -282,8 +283,30 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
         // replica lives elsewhere.
         var tried = 0;
         var silent = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var coordinator in lookup.Successors.OrderBy(node => _failures.IsSuspected(node) ? 1 : 0))
+        var askedAgain = false;
+        var candidates = new Queue<NodeInfo>(BySuspicion(lookup.Successors));
+        while (true)
         {
+            candidates.TryDequeue(out var coordinator);
+
+            // Before passing the responsible node by (suspected, or it did not answer), ask the node listed before it
+            // once: the lookup's last hop may not list yet a node that joined just before the dead one, the key's
+            // real successor, while the node before it already points to it.
+            if (!askedAgain && coordinator?.Id != lookup.Successor.Id)
+            {
+                askedAgain = true;
+                if (await AskListedPredecessorAsync(lookup, cancellationToken) is { } again && again.Successor.Id != lookup.Successor.Id)
+                {
+                    candidates = new Queue<NodeInfo>(BySuspicion(again.Successors));
+                    continue;
+                }
+            }
+
+            if (coordinator is null)
+            {
+                break;
+            }
+
             if (silent.Contains(coordinator.Address))
             {
                 continue;
@@ -316,6 +339,21 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
 
         return new KvResult(KvOutcome.Unavailable, Problem: $"The nodes responsible for '{key}' did not answer. Retry later.");
     }
+
+    private async Task<LookupResult?> AskListedPredecessorAsync(LookupResult lookup, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Ring.AskListedPredecessorAsync(lookup, cancellationToken);
+        }
+        catch (NodeUnreachableException)
+        {
+            // Then the lookup's own list is all there is.
+            return null;
+        }
+    }
+
+    private IEnumerable<NodeInfo> BySuspicion(IEnumerable<NodeInfo> nodes) => nodes.OrderBy(node => _failures.IsSuspected(node) ? 1 : 0);
 
     private Task<KvResult> CoordinateLocallyAsync(NodeRequest request, CancellationToken cancellationToken) => request switch
     {

@@ -74,6 +74,17 @@ internal sealed class RangeReplicator(
         metrics?.AntiEntropyPassCompleted(outOfSync);
     }
 
+    /// <summary>
+    /// During a join, before the node is announced to its predecessor: takes the new range (predecessor, self] from
+    /// the successor, which held it until now, so that the node holds its keys before lookups lead to it. The pass
+    /// after the predecessor is adopted does not pull the same range again.
+    /// </summary>
+    public async Task TakeOverAsync(NodeInfo predecessor, NodeInfo successor, CancellationToken cancellationToken)
+    {
+        await PullAsync(successor, predecessor.Id, ring.Self.Id, cancellationToken);
+        _rangeStartPulled = predecessor.Id;
+    }
+
     /// <summary>Before a graceful leave: hands every entry of this node's range to its successor, the next primary.</summary>
     public async Task HandOverAsync(CancellationToken cancellationToken)
     {

@@ -31,7 +31,7 @@ public sealed partial class ChordNode : INodeRequestHandler, IDisposable
     private MaintenanceTimer[] _maintenance = [];
     private long _maintenanceFailures;
 
-    /// <summary>Creates a node that is not yet part of any ring; call <see cref="Create"/> or <see cref="JoinAsync"/>.</summary>
+    /// <summary>Creates a node that is not yet part of any ring; call <see cref="Create"/> or <see cref="JoinAsync(NodeInfo, CancellationToken)"/>.</summary>
     /// <param name="self">This node's identifier and address.</param>
     /// <param name="transport">How this node reaches others.</param>
     /// <param name="options">Protocol settings; validated here.</param>
@@ -104,12 +104,29 @@ public sealed partial class ChordNode : INodeRequestHandler, IDisposable
 
     /// <summary>
     /// Joins the ring that <paramref name="bootstrap"/> belongs to: looks up this node's successor through it,
-    /// asks that successor for its successor list and adopts both, then starts maintenance. The predecessor
-    /// is learnt later, when the real predecessor notifies this node.
+    /// asks that successor for its successor list and adopts both, starts maintenance and notifies the successor.
+    /// Then it announces itself to the node that was the successor's predecessor, which adopts it as its
+    /// successor at once instead of in its next stabilize round, and becomes this node's predecessor.
     /// </summary>
     /// <exception cref="LookupFailedException">The ring could not be reached through <paramref name="bootstrap"/>.</exception>
     /// <exception cref="NodeUnreachableException">The successor found did not answer.</exception>
-    public async Task JoinAsync(NodeInfo bootstrap, CancellationToken cancellationToken = default)
+    public Task JoinAsync(NodeInfo bootstrap, CancellationToken cancellationToken = default) =>
+        JoinAsync(bootstrap, beforeAnnouncing: null, cancellationToken);
+
+    /// <summary>
+    /// Joins the ring as <see cref="JoinAsync(NodeInfo, CancellationToken)"/> does, running
+    /// <paramref name="beforeAnnouncing"/> between the notify and the announcement: the replicated store takes
+    /// over its range there, so that the node lookups start to find already holds its keys.
+    /// </summary>
+    /// <param name="bootstrap">Any member of the ring.</param>
+    /// <param name="beforeAnnouncing">
+    /// Given the node to be announced to (this node's predecessor-to-be) and this node's successor; not run when
+    /// the successor named no predecessor before this node. Null for nothing.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the join.</param>
+    /// <exception cref="LookupFailedException">The ring could not be reached through <paramref name="bootstrap"/>.</exception>
+    /// <exception cref="NodeUnreachableException">The successor found did not answer.</exception>
+    public async Task JoinAsync(NodeInfo bootstrap, Func<NodeInfo, NodeInfo, CancellationToken, Task>? beforeAnnouncing, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(bootstrap);
         EnsureStatus(ChordNodeStatus.Created);
@@ -136,6 +153,17 @@ public sealed partial class ChordNode : INodeRequestHandler, IDisposable
         LogJoined(Self, successor, lookup.Hops);
         StartMaintenance();
         await NotifySuccessorAsync(successor, cancellationToken);
+
+        // The walk back stopped at a successor whose predecessor lies before this node: the node to announce to.
+        if (neighbors.Predecessor is { } predecessor && predecessor.Id != Self.Id && RingInterval.IsInOpen(Self.Id, predecessor.Id, successor.Id))
+        {
+            if (beforeAnnouncing is not null)
+            {
+                await beforeAnnouncing(predecessor, successor, cancellationToken);
+            }
+
+            await AnnounceToPredecessorAsync(predecessor, cancellationToken);
+        }
     }
 
     /// <summary>
@@ -191,7 +219,32 @@ public sealed partial class ChordNode : INodeRequestHandler, IDisposable
         // or successor (as the paper's lookup does) instead of failing.
         return local.IsEmpty
             ? LookupAsync(id, state.ClosestPrecedingNodes(id, NodeId.Bits + state.Successors.Length), cancellationToken)
-            : Task.FromResult(new LookupResult(id, local, 0, 0));
+            : Task.FromResult(new LookupResult(id, local, 0, 0, state.ListedPredecessorOf(id)));
+    }
+
+    /// <summary>
+    /// Asks again when the node a lookup named does not answer: sends one lookup step to the node the last hop
+    /// listed just before it, which knows its own successors first-hand. The last hop's list may be a few
+    /// stabilize rounds old, and so miss a node that joined just before the dead one; moving on along that list
+    /// would pass the newcomer by, while the node before it already points to it.
+    /// </summary>
+    /// <param name="stale">The lookup whose <see cref="LookupResult.Successor"/> did not answer.</param>
+    /// <param name="cancellationToken">Cancels the step.</param>
+    /// <returns>
+    /// The answer of the listed predecessor (one more hop), or null when there is none to ask, it is this node, or it
+    /// does not settle the identifier.
+    /// </returns>
+    /// <exception cref="NodeUnreachableException">The listed predecessor did not answer either.</exception>
+    public async Task<LookupResult?> AskListedPredecessorAsync(LookupResult stale, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stale);
+        if (stale.Predecessor is not { } predecessor || predecessor.Id == Self.Id || predecessor.Id == stale.Successor.Id)
+        {
+            return null;
+        }
+
+        var reply = await _transport.CallAsync(predecessor, new FindSuccessorStepRequest(stale.Target), cancellationToken);
+        return reply.Found && !reply.Nodes.IsEmpty ? new LookupResult(stale.Target, reply.Nodes, 1, 0, reply.Predecessor) : null;
     }
 
     /// <inheritdoc />
@@ -206,6 +259,7 @@ public sealed partial class ChordNode : INodeRequestHandler, IDisposable
             NotifyRequest notify => await RectifyAsync(notify.Candidate, cancellationToken),
             PredecessorLeavingRequest leaving => AcceptLeavingPredecessor(leaving),
             SuccessorLeavingRequest leaving => AcceptLeavingSuccessor(leaving),
+            SuccessorJoinedRequest joined => AcceptJoinedSuccessor(joined),
             _ => throw new NotSupportedException($"A Chord node does not handle {request.GetType().Name}."),
         };
     }
@@ -392,7 +446,7 @@ public sealed partial class ChordNode : INodeRequestHandler, IDisposable
             hops++;
             if (reply.Found && !reply.Nodes.IsEmpty)
             {
-                return new LookupResult(id, reply.Nodes, hops, timeouts);
+                return new LookupResult(id, reply.Nodes, hops, timeouts, reply.Predecessor);
             }
 
             // Only nodes strictly between the answering node and the target make progress; anything else
@@ -439,7 +493,7 @@ public sealed partial class ChordNode : INodeRequestHandler, IDisposable
         var successors = state.ResolveLocally(target);
         return successors.IsEmpty
             ? new FindSuccessorStepReply(false, state.ClosestPrecedingNodes(target, _options.NextHopCandidates))
-            : new FindSuccessorStepReply(true, successors);
+            : new FindSuccessorStepReply(true, successors, state.ListedPredecessorOf(target));
     }
 
     private NeighborsReply NeighborsOf(RoutingState state) => new(Self, state.Predecessor, state.Successors);
@@ -528,6 +582,43 @@ public sealed partial class ChordNode : INodeRequestHandler, IDisposable
                 ? state with { Predecessor = candidate }
                 : state);
         return AckReply.Instance;
+    }
+
+    /// <summary>
+    /// The last step of a join. Until the node before this one learns of it, which its stabilize does only in its
+    /// next round, no node points to this one: lookups of the keys it now owns end at its successor, and if that
+    /// successor fails first, at nobody who knows this node. So the predecessor is told at once; this node takes it
+    /// as its own predecessor once its answer shows it has adopted this node (Zave: adopt a node that answered).
+    /// </summary>
+    private async Task AnnounceToPredecessorAsync(NodeInfo predecessor, CancellationToken cancellationToken)
+    {
+        NeighborsReply reply;
+        try
+        {
+            reply = await _transport.CallAsync(predecessor, new SuccessorJoinedRequest(Self, Routing.Successors), cancellationToken);
+        }
+        catch (NodeUnreachableException exception)
+        {
+            LogSendFailed(Self, nameof(SuccessorJoinedRequest), exception.Message);
+            return;
+        }
+
+        if (reply.Successors.FirstOrDefault()?.Id == Self.Id)
+        {
+            Update(state => state.Predecessor is null ? state with { Predecessor = predecessor } : state);
+        }
+    }
+
+    /// <summary>
+    /// Adopts a node that has just joined between this node and its successor as the new successor, with that
+    /// node's successor list (taken from its live successor a moment ago); it was alive to send the request.
+    /// </summary>
+    private NeighborsReply AcceptJoinedSuccessor(SuccessorJoinedRequest joined)
+    {
+        Update(state => joined.Joined.Id != Self.Id && (state.IsAlone || RingInterval.IsInOpen(joined.Joined.Id, Self.Id, state.Successor.Id))
+            ? state with { Successors = SuccessorList.Build(Self, joined.Joined, joined.Successors, _options.SuccessorListLength) }
+            : state);
+        return NeighborsOf(Routing);
     }
 
     private AckReply AcceptLeavingPredecessor(PredecessorLeavingRequest leaving)

@@ -39,9 +39,37 @@ public sealed record RoutingState(NodeInfo Self, NodeInfo? Predecessor, Immutabl
     /// </remarks>
     public ImmutableArray<NodeInfo> ResolveLocally(NodeId id)
     {
+        var index = CoveringEntry(id);
+        return index switch
+        {
+            < 0 => [],
+            0 => Successors,
+            _ => Successors[index..],
+        };
+    }
+
+    /// <summary>
+    /// The node this node lists just before the successor of <paramref name="id"/>: itself when the id lies between it
+    /// and its successor, otherwise the entry before the one <see cref="ResolveLocally"/> names. Null when the
+    /// successor list does not settle the id.
+    /// </summary>
+    public NodeInfo? ListedPredecessorOf(NodeId id)
+    {
+        var index = CoveringEntry(id);
+        return index switch
+        {
+            < 0 => null,
+            0 => IsAlone ? null : Self,
+            _ => Successors[index - 1],
+        };
+    }
+
+    /// <summary>The index of the first successor-list entry at or after <paramref name="id"/> with the id after the entry before it (or after this node); −1 when none.</summary>
+    private int CoveringEntry(NodeId id)
+    {
         if (IsAlone)
         {
-            return Successors;
+            return 0;
         }
 
         var previous = Self.Id;
@@ -49,13 +77,13 @@ public sealed record RoutingState(NodeInfo Self, NodeInfo? Predecessor, Immutabl
         {
             if (RingInterval.IsInHalfOpen(id, previous, Successors[i].Id))
             {
-                return i == 0 ? Successors : Successors[i..];
+                return i;
             }
 
             previous = Successors[i].Id;
         }
 
-        return [];
+        return -1;
     }
 
     /// <summary>

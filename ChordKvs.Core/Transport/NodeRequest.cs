@@ -13,6 +13,7 @@ namespace ChordKvs.Core.Transport;
 [JsonDerivedType(typeof(NotifyRequest), "notify")]
 [JsonDerivedType(typeof(PredecessorLeavingRequest), "predecessor-leaving")]
 [JsonDerivedType(typeof(SuccessorLeavingRequest), "successor-leaving")]
+[JsonDerivedType(typeof(SuccessorJoinedRequest), "successor-joined")]
 [JsonDerivedType(typeof(CoordinateReadRequest), "coordinate-read")]
 [JsonDerivedType(typeof(CoordinateWriteRequest), "coordinate-write")]
 [JsonDerivedType(typeof(ReplicaWriteRequest), "replica-write")]

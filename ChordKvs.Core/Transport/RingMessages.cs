@@ -32,7 +32,11 @@ public sealed record FindSuccessorStepRequest(NodeId Target) : NodeRequest<FindS
 /// false when <see cref="Nodes"/> lists nodes closer to the target, best first, for the next hop.
 /// </param>
 /// <param name="Nodes">The successor and its followers, or the next-hop candidates.</param>
-public sealed record FindSuccessorStepReply(bool Found, ImmutableArray<NodeInfo> Nodes) : NodeReply;
+/// <param name="Predecessor">
+/// When <see cref="Found"/>, the node the answering node knows just before the successor: itself, or the entry before
+/// the successor on its successor list. That node learns of a newcomer before its own predecessors do.
+/// </param>
+public sealed record FindSuccessorStepReply(bool Found, ImmutableArray<NodeInfo> Nodes, NodeInfo? Predecessor = null) : NodeReply;
 
 /// <summary>
 /// Tells a node that <paramref name="Candidate"/> believes it is the node's predecessor. The receiver
@@ -46,6 +50,15 @@ public sealed record NotifyRequest(NodeInfo Candidate) : NodeRequest<AckReply>;
 /// <param name="Leaving">The node that is leaving.</param>
 /// <param name="NewPredecessor">The leaving node's predecessor, or null when it had none.</param>
 public sealed record PredecessorLeavingRequest(NodeInfo Leaving, NodeInfo? NewPredecessor) : NodeRequest<AckReply>;
+
+/// <summary>
+/// A node that has just joined tells the node before it that it now lies between that node and its successor.
+/// The receiver adopts it as its successor, with its successor list, if it does lie there, so that lookups find
+/// the newcomer before the receiver's next stabilize round. The reply is the receiver's state afterwards.
+/// </summary>
+/// <param name="Joined">The node that has joined.</param>
+/// <param name="Successors">The joined node's successor list, taken from its live successor.</param>
+public sealed record SuccessorJoinedRequest(NodeInfo Joined, ImmutableArray<NodeInfo> Successors) : NodeRequest<NeighborsReply>;
 
 /// <summary>A leaving node tells its predecessor which successor list replaces it.</summary>
 /// <param name="Leaving">The node that is leaving.</param>

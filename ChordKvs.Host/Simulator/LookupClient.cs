@@ -13,13 +13,15 @@ namespace ChordKvs.Host.Simulator;
 /// <para>
 /// A lookup answers from the last hop's successor list, which may still name nodes that have just failed or miss
 /// one that has just joined; stabilization fixes both within a round. The store does not act on the list alone: it
-/// sends the operation to the first entry and moves to the next when that one does not answer. If every entry is
+/// sends the operation to the first entry and, when that one does not answer, first asks the node the last hop listed
+/// before it (<see cref="ChordNode.AskListedPredecessorAsync"/>: that node may already point to a newcomer the last hop's
+/// list does not show yet) and otherwise moves to the next entry. If every entry is
 /// dead (the last hop's list may have only a short tail beyond the identifier), no live node lies between them on
 /// that hop's view, so the client looks up the identifier just after the last dead one. The node reached finally
 /// compares the key with its own predecessor, as <see cref="RoutingState.OwnsId"/> does: a key in
 /// (predecessor, self] is its own; anything else belongs to a node between, which a newcomer has notified it of, and
 /// the client steps back to that predecessor. The client here does all this with <see cref="GetNeighborsRequest"/>:
-/// each dead node costs a timeout, each step back a redirect.
+/// each dead node costs a timeout, each step back a redirect, and asking the listed predecessor one hop.
 /// </para>
 /// <para>
 /// The raw lookup's first answer is kept in the <see cref="LookupOutcome"/> too, so the simulator reports the bare
@@ -67,8 +69,10 @@ internal sealed class LookupClient
             raw ??= result.Successor;
             hops += result.Hops;
             lookupTimeouts += result.Timeouts;
-            foreach (var candidate in result.Successors)
+            var askedAgain = false;
+            for (var i = 0; i < result.Successors.Length; i++)
             {
+                var candidate = result.Successors[i];
                 if (dead.Contains(candidate.Id))
                 {
                     continue;
@@ -83,6 +87,23 @@ internal sealed class LookupClient
 
                 clientTimeouts++;
                 dead.Add(candidate.Id);
+                if (!askedAgain)
+                {
+                    askedAgain = true;
+                    try
+                    {
+                        if (await from.AskListedPredecessorAsync(result) is { } again)
+                        {
+                            hops += again.Hops;
+                            result = again;
+                            i = -1;
+                        }
+                    }
+                    catch (NodeUnreachableException)
+                    {
+                        clientTimeouts++;
+                    }
+                }
             }
 
             if (answer is null)

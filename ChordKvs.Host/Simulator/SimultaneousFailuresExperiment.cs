@@ -102,7 +102,7 @@ internal static class SimultaneousFailuresExperiment
         {
             string.Create(CultureInfo.InvariantCulture, $"{options.Nodes:N0} stable nodes, successor list r = {options.EffectiveSuccessorListLength}, no maintenance after the failures; {options.Lookups:N0} lookups per row from random survivors to random identifiers, all started together."),
             "failed lookups: threw, or the node the client settled on is not the key's live successor. raw answer wrong/dead: the first node the lookup itself returned (before the client falls back over dead entries).",
-            "hops: nodes that answered a lookup step. timeouts: dead nodes contacted, by the lookup and by the client's fallback. client fallbacks (dead entries of an answer skipped), continuations (answers whose entries were all dead, looked up again past the last), redirects: totals over all lookups.",
+            "hops: nodes that answered a lookup step. timeouts: dead nodes contacted, by the lookup and by the client's fallback. client fallbacks (dead nodes the client contacted: entries of an answer it skipped, and nodes listed before a dead answer that it asked), continuations (answers whose entries were all dead, looked up again past the last), redirects: totals over all lookups.",
             "Paper: ToN 2003 Table II (1,000 nodes, r = 20, 10,000 lookups).",
         };
         notes.AddRange(rows.SelectMany(row => row.Tally.Examples.Select(example => string.Create(CultureInfo.InvariantCulture, $"example failure at {row.Fraction:0.0#}: {example}"))));

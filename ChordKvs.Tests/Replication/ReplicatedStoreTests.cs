@@ -1,6 +1,7 @@
 using System.Text;
 using ChordKvs.Core;
 using ChordKvs.Core.Replication;
+using ChordKvs.Core.Ring;
 using ChordKvs.Core.Simulation;
 
 namespace ChordKvs.Tests.Replication;
@@ -187,6 +188,65 @@ public class ReplicatedStoreTests
         {
             Assert.That(cluster.Get(cluster.LiveNodes[9], key).Outcome, Is.EqualTo(KvOutcome.Found), key);
         }
+    }
+
+    [Test]
+    public void A_joining_node_holds_its_range_before_its_predecessor_adopts_it()
+    {
+        var cluster = StableCluster(5, seed: 12);
+        var keys = Enumerable.Range(0, 300).Select(i => $"range-{i}").ToList();
+        foreach (var key in keys)
+        {
+            Assert.That(cluster.Put(cluster.LiveNodes[0], key, "1", writeQuorum: 3).Succeeded, Is.True, key);
+        }
+
+        var newcomer = cluster.NewNode();
+        (int InRange, int Held)? whenAdopted = null;
+        foreach (var member in cluster.LiveNodes.Where(node => node != newcomer))
+        {
+            member.Ring.RoutingChanged += (_, change) =>
+            {
+                if (whenAdopted is null && change.After.Successor.Id == newcomer.Self.Id)
+                {
+                    var range = keys.Where(key => RingInterval.IsInHalfOpen(NodeId.ForKey(key), change.After.Self.Id, newcomer.Self.Id)).ToList();
+                    whenAdopted = (range.Count, range.Count(key => newcomer.Store.Get(key) is not null));
+                }
+            };
+        }
+
+        cluster.Run(() => cluster.JoinThroughMemberAsync(newcomer));
+
+        Assert.That(whenAdopted, Is.Not.Null, "the node before the newcomer should adopt it during the join, when the newcomer announces itself");
+        Assert.That(whenAdopted!.Value.InRange, Is.GreaterThan(0), "some of the keys should fall into the newcomer's range");
+        Assert.That(whenAdopted.Value.Held, Is.EqualTo(whenAdopted.Value.InRange), "the newcomer should hold every key of its range by the time its predecessor points to it");
+    }
+
+    [Test]
+    public void A_write_whose_responsible_node_crashed_reaches_the_newcomer_that_the_node_before_it_points_to()
+    {
+        // No stabilize, finger or anti-entropy round runs during the test, so successor lists stay as the joins left
+        // them, and only the write itself can put the key on the newcomer.
+        var hour = TimeSpan.FromHours(1);
+        var cluster = new SimulatedCluster(seed: 13, new ChordKvsOptions
+        {
+            Ring = new ChordOptions { SuccessorListLength = 3, StabilizeInterval = hour, FixFingersInterval = hour, CheckPredecessorInterval = hour },
+            Replication = new ReplicationOptions { AntiEntropyInterval = hour },
+        });
+        cluster.Start(10);
+        var sorted = cluster.LiveNodes.OrderBy(node => node.Self.Id.Value).ToList();
+        var (before, after) = (sorted[4], sorted[5]);
+        var newcomer = cluster.NewNode(new NodeInfo(new NodeId(before.Self.Id.Value + (before.Self.Id.DistanceTo(after.Self.Id) / 2)), "sim://kv-newcomer"));
+        cluster.Run(() => newcomer.JoinAsync(sorted[0].Self));
+        var asking = sorted.Find(node => node != before && node.Ring.Routing.Successors.Zip(node.Ring.Routing.Successors.Skip(1)).Contains((before.Self, after.Self)));
+        Assert.That(asking, Is.Not.Null, "some node before the gap should still list the old neighbours side by side, as if a few rounds behind");
+        Assert.That(before.Ring.Routing.Successor, Is.EqualTo(newcomer.Self), "the newcomer announced itself to the node before it");
+        var key = Enumerable.Range(0, 10_000).Select(i => $"gap-{i}").First(candidate => RingInterval.IsInHalfOpen(NodeId.ForKey(candidate), before.Self.Id, newcomer.Self.Id));
+        cluster.Crash(after);
+
+        var written = cluster.Put(asking!, key, "1", writeQuorum: 1);
+
+        Assert.That(written.Succeeded, Is.True, written.Problem);
+        Assert.That(newcomer.Store.Get(key), Is.Not.Null, "the key's live successor is the newcomer, found by asking the node listed before the dead answer");
     }
 
     [Test]
