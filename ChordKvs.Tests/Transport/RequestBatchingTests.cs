@@ -25,12 +25,13 @@ public class RequestBatchingTests
     public async Task Requests_queued_behind_busy_batches_share_one_round_trip_and_each_get_their_own_reply()
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var handler = EchoingAfter(gate.Task);
+        var twoHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = Holding(_ => true, gate.Task, twoHeld);
         var (node, transport, posts) = await StartAsync(handler);
 
         // Two requests fill the two batches a peer may have on the wire; the server holds both.
         var first = Enumerable.Range(0, 2).Select(i => transport.SendAsync(node, new ReplicaReadRequest($"key{i}"))).ToList();
-        await WaitUntilAsync(() => handler.Calls == 2, "the server holds the first two requests");
+        await twoHeld.Task.WaitAsync(Deadline); // the server holds the first two requests
         var queued = Enumerable.Range(2, 30).Select(i => transport.SendAsync(node, new ReplicaReadRequest($"key{i}"))).ToList();
         gate.SetResult();
         var replies = await Task.WhenAll(first.Concat(queued));
@@ -52,12 +53,13 @@ public class RequestBatchingTests
     public async Task An_item_the_peer_cannot_answer_fails_alone_within_its_batch()
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var handler = EchoingAfter(gate.Task);
+        var twoHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = Holding(_ => true, gate.Task, twoHeld);
         var (node, transport, posts) = await StartAsync(handler);
         var unknown = new NodeInfo(new NodeId(node.Id.Value + 1), node.Address);
 
         var first = Enumerable.Range(0, 2).Select(i => transport.SendAsync(node, new ReplicaReadRequest($"key{i}"))).ToList();
-        await WaitUntilAsync(() => handler.Calls == 2, "the server holds the first two requests");
+        await twoHeld.Task.WaitAsync(Deadline); // the server holds the first two requests
         var known = transport.SendAsync(node, new ReplicaReadRequest("known"));
         var toUnknown = transport.SendAsync(unknown, new ReplicaReadRequest("unknown"));
         gate.SetResult();
@@ -76,22 +78,15 @@ public class RequestBatchingTests
     [Test]
     public async Task A_held_forwarded_request_does_not_hold_up_replica_reads_to_the_same_peer()
     {
+        // A ping stands for a forwarded client request waiting on replicas: it is held until the test ends.
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var handler = new ScriptedHandler(async (_, request, _) =>
-        {
-            if (request is PingRequest)
-            {
-                // Stands for a forwarded client request waiting on replicas: it is held until the test ends.
-                await release.Task;
-            }
-
-            return EchoOf(request);
-        });
+        var twoHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = Holding(request => request is PingRequest, release.Task, twoHeld);
         var (node, transport, _) = await StartAsync(handler);
 
         using var stop = new CancellationTokenSource();
         var held = Enumerable.Range(0, 4).Select(_ => transport.SendAsync(node, new PingRequest(), stop.Token)).ToList();
-        await WaitUntilAsync(() => handler.Calls == 2, "the server holds the two pings on the wire");
+        await twoHeld.Task.WaitAsync(Deadline); // the server holds the two pings on the wire
 
         var reads = await Task.WhenAll(Enumerable.Range(0, 5).Select(i => transport.SendAsync(node, new ReplicaReadRequest($"key{i}"))));
 
@@ -138,12 +133,28 @@ public class RequestBatchingTests
         });
     }
 
-    /// <summary>A handler that holds every request until <paramref name="gate"/> completes, then echoes it.</summary>
-    private static ScriptedHandler EchoingAfter(Task gate) => new(async (_, request, _) =>
+    /// <summary>
+    /// A handler that echoes every request, holding those <paramref name="held"/> selects until
+    /// <paramref name="release"/> completes; <paramref name="twoHeld"/> completes when the second of them arrives.
+    /// </summary>
+    private static ScriptedHandler Holding(Func<NodeRequest, bool> held, Task release, TaskCompletionSource twoHeld)
     {
-        await gate;
-        return EchoOf(request);
-    });
+        var arrived = 0;
+        return new(async (_, request, _) =>
+        {
+            if (held(request))
+            {
+                if (Interlocked.Increment(ref arrived) == 2)
+                {
+                    twoHeld.TrySetResult();
+                }
+
+                await release;
+            }
+
+            return EchoOf(request);
+        });
+    }
 
     /// <summary>A reply that names the request it answers, so that a test can tell replies apart.</summary>
     private static PingReply EchoOf(NodeRequest request) =>
@@ -160,16 +171,6 @@ public class RequestBatchingTests
             .AddHttpMessageHandler(() => new PathRecorder(posts)));
         resources.Add(provider);
         return (node, provider.Transport(), posts);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Deadline;
-        while (!condition())
-        {
-            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"timed out waiting until {what}");
-            await Task.Delay(10);
-        }
     }
 
     /// <summary>Records the path of every request the transport's HTTP client sends.</summary>
