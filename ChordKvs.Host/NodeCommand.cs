@@ -47,13 +47,6 @@ internal static class NodeCommand
 
         // These lines are the node's announcement on stdout, whatever the log settings; scripts and tests read them.
         await output.WriteLineAsync($"Node {self.Id} listening on {self.Address}");
-        var virtualNodes = app.Services.GetRequiredService<IOptions<ChordKvsNodeOptions>>().Value.VirtualNodes;
-        if (virtualNodes > 1)
-        {
-            var ids = Enumerable.Range(0, virtualNodes).Select(index => NodeInfo.FromAddress(self.Address, index).Id);
-            await output.WriteLineAsync($"Running {virtualNodes} virtual nodes: {string.Join(", ", ids)}");
-        }
-
         await output.WriteLineAsync(string.IsNullOrEmpty(joinUrl) ? "Started a new ring." : $"Joining the ring through {joinUrl} ...");
         _ = AnnounceJoinAsync(service, output, string.IsNullOrEmpty(joinUrl));
 
@@ -69,6 +62,12 @@ internal static class NodeCommand
             if (!created)
             {
                 await output.WriteLineAsync("Joined the ring.");
+            }
+
+            // The identifiers of members after the first are chosen as they join, so they are known only now.
+            if (service.Members is { Count: > 1 } members)
+            {
+                await output.WriteLineAsync($"Running {members.Count} virtual nodes: {string.Join(", ", members.Select(member => member.Self.Id))}");
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException)

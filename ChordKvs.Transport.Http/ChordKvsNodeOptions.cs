@@ -66,9 +66,11 @@ public sealed class ChordKvsNodeOptions
     public int? RandomSeed { get; set; }
 
     /// <summary>
-    /// How many ring members (virtual nodes) this host runs, from 1 to 64. Member k's identifier is the first 64 bits
-    /// of SHA-1 over the advertised address, followed by <c>#k</c> for k ≥ 1 (member 0's is that of the address
-    /// alone, as for a host without virtual nodes), so a restarted host returns to the same places. More members
+    /// How many ring members (virtual nodes) this host runs, from 1 to 64. Member 0's identifier is the first 64 bits
+    /// of SHA-1 over the advertised address, as for a host without virtual nodes, so a restarted host returns to that
+    /// place; each later member joins at whichever of two candidate identifiers falls in the longer arc of the ring
+    /// (<see cref="ChordKvs.Core.Ring.VirtualNodePlacement"/>), which evens out the load further than random places
+    /// but may differ from one start to the next. More members
     /// spread the keys more evenly over hosts; replicas are always put on distinct hosts, and the successor list is
     /// lengthened to at least (ReplicaCount − 1) · VirtualNodes entries so that it names enough of them. Use the same
     /// value on every host. Default: 1.

@@ -20,9 +20,10 @@ namespace ChordKvs.Transport.Http;
 /// <remarks>
 /// Registered by <c>AddChordKvs</c>. The host is one physical node running
 /// <see cref="ChordKvsNodeOptions.VirtualNodes"/> ring members (one by default), all at the advertised address;
-/// member k's identifier is <see cref="NodeId.ForNode"/>(address, k). The members are built only once the server
-/// has bound its port, because their identifiers derive from the advertised address, which with port 0 is not
-/// known before. The first member creates the ring or joins through the join URL; the others join through it.
+/// member 0's identifier is <see cref="NodeId.ForNode"/>(address), and each later member's is chosen when it joins
+/// (<see cref="VirtualNodePlacement"/>). The members are built only once the server has bound its port, because
+/// their identifiers derive from the advertised address, which with port 0 is not known before. The first member
+/// creates the ring or joins through the join URL; the others join through it.
 /// </remarks>
 public sealed class ChordKvsNodeService : IHostedLifecycleService, IDisposable
 {
@@ -119,29 +120,29 @@ public sealed class ChordKvsNodeService : IHostedLifecycleService, IDisposable
     public Task StartedAsync(CancellationToken cancellationToken)
     {
         var address = ResolveAdvertisedAddress();
-        var selves = Enumerable.Range(0, options.VirtualNodes).Select(index => NodeInfo.FromAddress(address, index)).ToImmutableArray();
+        var self = NodeInfo.FromAddress(address);
         var seed = options.RandomSeed ?? Random.Shared.Next();
         random = new Random(seed);
-        Self = selves[0];
-        Log.NodeStarting(logger, selves[0], seed);
+        Self = self;
+        Log.NodeStarting(logger, self, seed);
         LengthenSuccessorListForVirtualNodes();
         if (options.JoinUrl is not { Length: > 0 } joinUrl)
         {
-            var created = Publish(NewNode(selves[0]));
+            var created = Publish(NewNode(self));
             created.Create();
-            Log.RingCreated(logger, selves[0]);
-            if (selves.Length == 1)
+            Log.RingCreated(logger, self);
+            if (options.VirtualNodes == 1)
             {
                 joined.TrySetResult();
                 return Task.CompletedTask;
             }
 
-            joinLoop = JoinMembersAsync(selves, 1, null, stopping.Token);
+            joinLoop = JoinMembersAsync(self, 1, null, stopping.Token);
             return Task.CompletedTask;
         }
 
         NodeAddress.TryNormalizeBaseUrl(joinUrl, out var normalizedJoinUrl, out _);
-        joinLoop = JoinMembersAsync(selves, 0, normalizedJoinUrl, stopping.Token);
+        joinLoop = JoinMembersAsync(self, 0, normalizedJoinUrl, stopping.Token);
         return Task.CompletedTask;
     }
 
@@ -195,23 +196,68 @@ public sealed class ChordKvsNodeService : IHostedLifecycleService, IDisposable
     }
 
     /// <summary>
-    /// Joins the members from <paramref name="first"/> on, in order: the first member through the join URL, every
-    /// later one through the first member, which this host already runs. Completes <see cref="Joined"/> once all are in.
+    /// Joins the members from <paramref name="first"/> on, in order: the first member (<paramref name="self"/>)
+    /// through the join URL, every later one through the first member, which this host already runs, at the place
+    /// <see cref="PlaceMemberAsync"/> chooses. Completes <see cref="Joined"/> once all are in.
     /// </summary>
-    private async Task JoinMembersAsync(ImmutableArray<NodeInfo> selves, int first, string? joinUrl, CancellationToken cancellationToken)
+    private async Task JoinMembersAsync(NodeInfo self, int first, string? joinUrl, CancellationToken cancellationToken)
     {
-        for (var index = first; index < selves.Length; index++)
+        for (var index = first; index < options.VirtualNodes; index++)
         {
-            Func<CancellationToken, Task<NodeInfo>> bootstrap = index == 0
-                ? token => bootstrapResolver.ResolveAsync(joinUrl!, token)
-                : _ => Task.FromResult(selves[0]);
-            if (!await JoinLoopAsync(selves[index], bootstrap, index == 0 ? joinUrl! : selves[0].Address, cancellationToken))
+            bool joinedRing;
+            if (index == 0)
+            {
+                joinedRing = await JoinLoopAsync(self, token => bootstrapResolver.ResolveAsync(joinUrl!, token), joinUrl!, cancellationToken);
+            }
+            else
+            {
+                var member = await PlaceMemberAsync(self.Address, index, cancellationToken);
+                joinedRing = member is not null && await JoinLoopAsync(member, _ => Task.FromResult(self), self.Address, cancellationToken);
+            }
+
+            if (!joinedRing)
             {
                 return;
             }
         }
 
         joined.TrySetResult();
+    }
+
+    /// <summary>
+    /// Member <paramref name="index"/>'s identity: the candidate of <see cref="VirtualNodePlacement"/> that falls in
+    /// the longest arc of the ring, which the first member looks up. A candidate whose lookup fails counts as an
+    /// arc of unknown length; null when the host stops first.
+    /// </summary>
+    private async Task<NodeInfo?> PlaceMemberAsync(string address, int index, CancellationToken cancellationToken)
+    {
+        var candidates = VirtualNodePlacement.CandidatesFor(address, index);
+        var arcs = new Dictionary<NodeId, ulong>();
+        var first = Members[0].Ring;
+        foreach (var candidate in candidates)
+        {
+            try
+            {
+                var (predecessor, successor) = await first.FindArcAsync(candidate, cancellationToken);
+                if (predecessor is not null)
+                {
+                    arcs[candidate] = VirtualNodePlacement.ArcLength(predecessor.Id, successor.Id);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                joined.TrySetCanceled(cancellationToken);
+                return null;
+            }
+            catch (Exception ex) when (ex is LookupFailedException or NodeUnreachableException or OperationCanceledException)
+            {
+                Log.PlacementLookupFailed(logger, candidate, ex.Message);
+            }
+        }
+
+        var chosen = VirtualNodePlacement.Choose(candidates, candidate => arcs.GetValueOrDefault(candidate));
+        Log.MemberPlaced(logger, index, chosen, candidates.Count);
+        return new NodeInfo(chosen, address);
     }
 
     /// <summary>Joins one member, retrying with backoff; false when the host stopped first or joining is impossible.</summary>

@@ -42,4 +42,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Debug, Message = "A client request for key {Key} came to {Outcome}: {Problem}")]
     public static partial void ClientRequestUnserved(ILogger logger, string key, KvOutcome outcome, string? problem);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Looking up the arc around candidate identifier {Candidate} for a virtual node failed ({Reason}); the candidate counts as in an arc of unknown length")]
+    public static partial void PlacementLookupFailed(ILogger logger, NodeId candidate, string reason);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Information, Message = "Virtual node {Index} is placed at {Chosen}, the one of its {Candidates} candidate identifiers in the longest arc of the ring")]
+    public static partial void MemberPlaced(ILogger logger, int index, NodeId chosen, int candidates);
 }

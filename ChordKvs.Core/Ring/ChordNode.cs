@@ -121,7 +121,8 @@ public sealed partial class ChordNode : INodeRequestHandler, IDisposable
     /// <param name="bootstrap">Any member of the ring.</param>
     /// <param name="beforeAnnouncing">
     /// Given the node to be announced to (this node's predecessor-to-be) and this node's successor; not run when
-    /// the successor named no predecessor before this node. Null for nothing.
+    /// the successor named no predecessor before this node and is not alone in the ring (a successor alone is its
+    /// own predecessor-to-be). Null for nothing.
     /// </param>
     /// <param name="cancellationToken">Cancels the join.</param>
     /// <exception cref="LookupFailedException">The ring could not be reached through <paramref name="bootstrap"/>.</exception>
@@ -154,8 +155,11 @@ public sealed partial class ChordNode : INodeRequestHandler, IDisposable
         StartMaintenance();
         await NotifySuccessorAsync(successor, cancellationToken);
 
-        // The walk back stopped at a successor whose predecessor lies before this node: the node to announce to.
-        if (neighbors.Predecessor is { } predecessor && predecessor.Id != Self.Id && RingInterval.IsInOpen(Self.Id, predecessor.Id, successor.Id))
+        // The walk back stopped at a successor whose predecessor lies before this node: the node to announce to. A
+        // successor alone in the ring is its own predecessor-to-be: told at once, it makes a ring of two whole now
+        // rather than at its next stabilize round, and this node knows its predecessor from the start.
+        var predecessorToBe = neighbors.Predecessor ?? (neighbors.Successors.All(node => node.Id == successor.Id) ? successor : null);
+        if (predecessorToBe is { } predecessor && predecessor.Id != Self.Id && RingInterval.IsInOpen(Self.Id, predecessor.Id, successor.Id))
         {
             if (beforeAnnouncing is not null)
             {
@@ -220,6 +224,35 @@ public sealed partial class ChordNode : INodeRequestHandler, IDisposable
         return local.IsEmpty
             ? LookupAsync(id, state.ClosestPrecedingNodes(id, NodeId.Bits + state.Successors.Length), cancellationToken)
             : Task.FromResult(new LookupResult(id, local, 0, 0, state.ListedPredecessorOf(id)));
+    }
+
+    /// <summary>
+    /// The two ring members around <paramref name="id"/>, as first-hand as the ring allows: looks up the id's
+    /// successor, then asks that successor for its predecessor, which a joining node tells it about at once, and
+    /// steps back while the predecessor still lies after the id (the lookup went by successor lists that a newcomer
+    /// has not reached yet). Used to place a virtual node (<see cref="VirtualNodePlacement"/>).
+    /// </summary>
+    /// <returns>The predecessor (null when the successor knows none) and the successor of <paramref name="id"/>.</returns>
+    /// <exception cref="LookupFailedException">The lookup failed, or the predecessors did not settle within the hop limit.</exception>
+    /// <exception cref="NodeUnreachableException">A successor asked for its predecessor did not answer.</exception>
+    public async Task<(NodeInfo? Predecessor, NodeInfo Successor)> FindArcAsync(NodeId id, CancellationToken cancellationToken = default)
+    {
+        var found = await FindSuccessorAsync(id, cancellationToken);
+        var successor = found.Successor;
+        for (var step = 0; step < _options.LookupHopLimit; step++)
+        {
+            var neighbors = successor.Id == Self.Id
+                ? NeighborsOf(Routing)
+                : await _transport.CallAsync(successor, new GetNeighborsRequest(), cancellationToken);
+            if (neighbors.Predecessor is not { } predecessor || predecessor.Id == successor.Id || !RingInterval.IsInOpen(predecessor.Id, id, successor.Id))
+            {
+                return (neighbors.Predecessor, successor);
+            }
+
+            successor = predecessor;
+        }
+
+        throw new LookupFailedException(id, "the predecessors around it did not settle", _options.LookupHopLimit, 0);
     }
 
     /// <summary>

@@ -51,6 +51,13 @@ internal sealed class SingleNodes : IAsyncDisposable
         await app.StartAsync();
     }
 
+    /// <summary>Stops a node the way a crash does: its server closes and its ring members stop without leaving.</summary>
+    public async Task CrashAsync(WebApplication node)
+    {
+        apps.Remove(node);
+        await node.DisposeAsync();
+    }
+
     /// <summary>The node's advertised base URL.</summary>
     public static string Url(WebApplication node) => Service(node).Self!.Address;
 

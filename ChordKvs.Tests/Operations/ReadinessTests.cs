@@ -40,30 +40,46 @@ public sealed class ReadinessTests
     }
 
     [Test]
-    public async Task A_joined_node_becomes_ready_once_stabilization_has_settled_around_it()
+    public async Task A_node_that_joins_a_ring_of_one_is_ready_at_once_and_so_is_the_node_it_joined()
     {
         var first = await StartNodeAsync(joinUrl: null);
         Assert.That((await GetAsync(first, "/readyz")).Status, Is.EqualTo(HttpStatusCode.OK), "a ring of one node is ready once created");
 
+        // No stabilization round runs: the join's announcement alone makes the lone node adopt the newcomer.
         var second = await StartNodeAsync(SingleNodes.Url(first));
-        var service = SingleNodes.Service(second);
-        await service.Joined.WaitAsync(Deadline);
+        await SingleNodes.Service(second).Joined.WaitAsync(Deadline);
+        var (secondStatus, secondBody) = await GetAsync(second, "/readyz");
+        var (firstStatus, firstBody) = await GetAsync(first, "/readyz");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(secondStatus, Is.EqualTo(HttpStatusCode.OK), $"the newcomer knows its predecessor and its successor points back; /readyz said: {secondBody}");
+            Assert.That(firstStatus, Is.EqualTo(HttpStatusCode.OK), $"the first node has the newcomer as successor; /readyz said: {firstBody}");
+        });
+    }
+
+    [Test]
+    public async Task A_node_whose_predecessor_crashed_is_not_ready_until_stabilization_has_settled_again()
+    {
+        var first = await StartNodeAsync(joinUrl: null);
+        var second = await StartNodeAsync(SingleNodes.Url(first));
+        var survivor = SingleNodes.Service(second);
+        await survivor.Joined.WaitAsync(Deadline);
+        Assert.That((await GetAsync(second, "/readyz")).Status, Is.EqualTo(HttpStatusCode.OK), "ready in the ring of two");
+
+        await nodes.CrashAsync(first);
+        await survivor.Node!.Ring.CheckPredecessorAsync();
         var (beforeStatus, beforeBody) = await GetAsync(second, "/readyz");
         Assert.Multiple(() =>
         {
-            Assert.That(beforeStatus, Is.EqualTo(HttpStatusCode.ServiceUnavailable), "joined, but no stabilization round has run yet");
+            Assert.That(beforeStatus, Is.EqualTo(HttpStatusCode.ServiceUnavailable), "its predecessor is gone and stabilization has not run");
             Assert.That(beforeBody, Does.Contain("no predecessor yet"), "the answer says what is missing");
         });
 
-        // One round each: the newcomer notifies its successor, which then adopts it and notifies it back.
-        var firstNode = SingleNodes.Service(first).Node!;
-        await service.Node!.Ring.StabilizeAsync();
-        await firstNode.Ring.StabilizeAsync();
-        await service.Node!.Ring.StabilizeAsync();
-
+        // One round: every successor is dead, so the node is a ring of one again.
+        await survivor.Node!.Ring.StabilizeAsync();
         var (afterStatus, afterBody) = await GetAsync(second, "/readyz");
-        Assert.That(afterStatus, Is.EqualTo(HttpStatusCode.OK), $"ready once its successor points back to it; /readyz said: {afterBody}");
-        Assert.That((await GetAsync(first, "/readyz")).Status, Is.EqualTo(HttpStatusCode.OK), "and the first node is ready in the ring of two");
+        Assert.That(afterStatus, Is.EqualTo(HttpStatusCode.OK), $"ready again once stabilization has settled; /readyz said: {afterBody}");
     }
 
     private async Task<(HttpStatusCode Status, string Body)> GetAsync(WebApplication node, string path)

@@ -89,12 +89,48 @@ public sealed class VirtualNodeClusterTests
             Assert.That(members, Is.Not.Null, $"GET /cluster on node {node} has a members list: {json}");
             Assert.Multiple(() =>
             {
-                Assert.That(members!.Select(member => member.Node), Is.EqualTo(Enumerable.Range(0, VirtualNodes).Select(index => NodeInfo.FromAddress(cluster.Urls[node], index))),
-                    "member k is SHA-1 of the advertised address with #k appended (member 0: of the address alone)");
+                Assert.That(members!.Select(member => member.Node.Address), Is.All.EqualTo(cluster.Urls[node]), "every member is at the process's address");
+                Assert.That(members.Count, Is.EqualTo(VirtualNodes));
+                Assert.That(members[0].Node.Id, Is.EqualTo(NodeId.ForNode(cluster.Urls[node])), "member 0 is SHA-1 of the advertised address alone");
+                for (var index = 1; index < members.Count; index++)
+                {
+                    Assert.That(VirtualNodePlacement.CandidatesFor(cluster.Urls[node], index), Does.Contain(members[index].Node.Id),
+                        $"member {index} is at one of its candidate identifiers");
+                }
+
                 Assert.That(members.Select(member => member.Status), Is.All.EqualTo(ChordNodeStatus.Member));
                 Assert.That(JsonNode.Parse(json)!["node"]!["id"]!.GetValue<string>(), Is.EqualTo(NodeId.ForNode(cluster.Urls[node]).ToString()),
                     "the top level still describes the first member");
             });
         }
+    }
+
+    [Test]
+    public async Task Each_later_member_joins_at_the_candidate_in_the_longest_arc_of_the_ring_so_far()
+    {
+        const int members = 8;
+        await using var cluster = await KvCluster.StartAsync(1, Deadline, members);
+        var address = cluster.Urls[0];
+
+        // The same rule worked out from the identifiers alone: the process is the whole ring, so the ring when member
+        // k joins is exactly members 0 to k − 1.
+        var placed = new List<NodeId> { NodeId.ForNode(address) };
+        for (var index = 1; index < members; index++)
+        {
+            placed.Add(VirtualNodePlacement.Choose(VirtualNodePlacement.CandidatesFor(address, index), candidate => ArcAround(placed, candidate)));
+        }
+
+        var actual = cluster.Service(0).Members.Select(member => member.Self.Id).ToList();
+        Assert.That(actual, Is.EqualTo(placed), "members in joining order, each at the candidate a lookup found in the longest arc");
+        Assert.That(Enumerable.Range(1, members - 1).Count(index => actual[index] != VirtualNodePlacement.CandidatesFor(address, index)[0]), Is.GreaterThan(0),
+            "with 7 choices, some member should have preferred its second candidate (otherwise the test shows nothing)");
+    }
+
+    private static ulong ArcAround(List<NodeId> ring, NodeId candidate)
+    {
+        var sorted = ring.Order().ToList();
+        var successor = sorted.FirstOrDefault(id => id > candidate, sorted[0]);
+        var predecessor = sorted.LastOrDefault(id => id < candidate, sorted[^1]);
+        return VirtualNodePlacement.ArcLength(predecessor, successor);
     }
 }
