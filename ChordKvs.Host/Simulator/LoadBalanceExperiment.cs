@@ -134,7 +134,7 @@ internal static class LoadBalanceExperiment
         {
             // The two placements have the same mean; shifting them apart a little keeps both error bars visible.
             var rows = byVirtual.Where(row => row.Placement == rule);
-            virtualChart.Add(new ChartSeries($"{Label(rule)}: mean, 1st-99th pct", [.. rows.Select(row => new ChartPoint(Math.Log10(row.VirtualNodes) + shift, row.Mean, row.PerNode.Percentile(1), row.PerNode.Percentile(99)))], color));
+            virtualChart.Add(new ChartSeries($"{Label(rule)}: mean, p1-p99", [.. rows.Select(row => new ChartPoint(Math.Log10(row.VirtualNodes) + shift, row.Mean, row.PerNode.Percentile(1), row.PerNode.Percentile(99)))], color));
         }
 
         var paperPoints = byVirtual.Where(row => row.Placement == PlacementRule.Random && row.VirtualNodes is 1 or 20).ToList();
