@@ -9,18 +9,23 @@ namespace ChordKvs.Host.Simulator;
 /// 10^4 nodes; Fig. 9, keys per physical node when each of the 10^4 runs r virtual nodes.
 /// </summary>
 /// <remarks>
-/// Placement only, no messages: a key belongs to the first (virtual) node at or after its identifier. Node
-/// identifiers come from ChordKvs's own placement, <see cref="NodeId.ForNode"/> (SHA-1 of the address, with
-/// <c>#k</c> for virtual node k); keys are uniformly random 64-bit identifiers drawn from the seed, which is what
-/// SHA-1 of distinct key names amounts to. Within one repetition the key sets of Fig. 8 are nested (the first
-/// 10^5 keys, then 2·10^5, ...), which makes each count a uniform sample as the paper's independent runs are.
+/// Placement only, no messages: a key belongs to the first (virtual) node at or after its identifier. Keys are
+/// uniformly random 64-bit identifiers drawn from the seed, which is what SHA-1 of distinct key names amounts to.
+/// Fig. 8 places each node at <see cref="NodeId.ForNode"/> of its address. Fig. 9 places the virtual nodes by both
+/// rules of <see cref="PlacementRule"/>: independent identifiers (SHA-1 of the address with <c>#k</c>, the paper's
+/// model) and ChordKvs's own rule (<see cref="ChordKvsPlacement"/>), both measured on the same key set. Within one
+/// repetition the key sets of Fig. 8 are nested (the first 10^5 keys, then 2·10^5, ...), which makes each count a
+/// uniform sample as the paper's independent runs are.
 /// </remarks>
 internal static class LoadBalanceExperiment
 {
     /// <summary>The command-line name.</summary>
     public const string Name = "load-balance";
 
-    /// <summary>Places the keys; returns Fig. 8's rows (one per key count) and Fig. 9's rows (one per virtual-node count).</summary>
+    /// <summary>
+    /// Places the keys; returns Fig. 8's rows (one per key count) and Fig. 9's rows (per virtual-node count, one for
+    /// each <see cref="PlacementRule"/> in its order).
+    /// </summary>
     public static (IReadOnlyList<LoadRow> ByKeys, IReadOnlyList<LoadRow> ByVirtualNodes) Measure(LoadBalanceOptions options, int seed, ProgressReporter progress)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -31,21 +36,24 @@ internal static class LoadBalanceExperiment
             keyCounts.Add(keys);
         }
 
-        var byKeys = keyCounts.Select(keys => new LoadRow(keys, 1, new Distribution(), options.Nodes, new Distribution())).ToList();
-        var byVirtual = options.VirtualNodes.Select(virtualNodes => new LoadRow(options.VirtualNodeKeys, virtualNodes, new Distribution(), options.Nodes, new Distribution())).ToList();
+        var byKeys = keyCounts.Select(keys => new LoadRow(keys, 1, PlacementRule.Random, new Distribution(), options.Nodes, new Distribution())).ToList();
+        var byVirtual = options.VirtualNodes
+            .SelectMany(virtualNodes => Enum.GetValues<PlacementRule>().Select(rule => new LoadRow(options.VirtualNodeKeys, virtualNodes, rule, new Distribution(), options.Nodes, new Distribution())))
+            .ToList();
         var maxVirtual = options.VirtualNodes.DefaultIfEmpty(1).Max();
         for (var repetition = 0; repetition < options.Repetitions; repetition++)
         {
             var random = new Random(Seeds.For(seed, repetition));
+            var addresses = Addresses(options.Nodes, seed, repetition);
 
-            // ids[k][i]: virtual node k of physical node i, named as ChordKvs names them.
+            // ids[k][i]: virtual node k of physical node i at its own independent identifier.
             var ids = new ulong[maxVirtual][];
             for (var k = 0; k < maxVirtual; k++)
             {
                 ids[k] = new ulong[options.Nodes];
                 for (var i = 0; i < options.Nodes; i++)
                 {
-                    ids[k][i] = NodeId.ForNode(string.Create(CultureInfo.InvariantCulture, $"sim://seed-{seed}/run-{repetition}/node-{i}"), k).Value;
+                    ids[k][i] = NodeId.ForNode(addresses[i], k).Value;
                 }
             }
 
@@ -71,9 +79,11 @@ internal static class LoadBalanceExperiment
             }
 
             Array.Sort(keys);
+            var chordKvs = new ChordKvsPlacement(addresses, maxVirtual);
             foreach (var row in byVirtual)
             {
-                row.AddRun(VirtualRing.Of(ids, row.VirtualNodes).CountSorted(keys, options.Nodes));
+                var virtualIds = row.Placement == PlacementRule.ChordKvs ? chordKvs.Place(row.VirtualNodes) : ids;
+                row.AddRun(VirtualRing.Of(virtualIds, row.VirtualNodes).CountSorted(keys, options.Nodes));
             }
 
             progress.Tick(() => string.Create(CultureInfo.InvariantCulture, $"load-balance: {repetition + 1} of {options.Repetitions} placements"));
@@ -81,6 +91,10 @@ internal static class LoadBalanceExperiment
 
         return (byKeys, byVirtual);
     }
+
+    /// <summary>The addresses of the physical nodes of one repetition.</summary>
+    public static string[] Addresses(int nodes, int seed, int repetition) =>
+        [.. Enumerable.Range(0, nodes).Select(i => string.Create(CultureInfo.InvariantCulture, $"sim://seed-{seed}/run-{repetition}/node-{i}"))];
 
     /// <summary>Runs the experiment and lays out both tables and charts.</summary>
     public static ExperimentReport Run(LoadBalanceOptions options, int seed, ProgressReporter progress)
@@ -107,17 +121,23 @@ internal static class LoadBalanceExperiment
         var keysChart = new SvgChart("Keys per node, 10^4 nodes (cf. Chord Fig. 8a)", keysAxis, "Number of keys per node")
             .Add(new ChartSeries("mean, 1st-99th pct", [.. byKeys.Select(row => new ChartPoint(row.Keys / 1e5, row.Mean, row.PerNode.Percentile(1), row.PerNode.Percentile(99)))], "#1f77b4"));
 
-        var virtualTable = new ResultTable("virtual nodes", "keys", "mean per node", "p1", "p99", "max of a run (mean)", "p1 / mean", "p99 / mean", "paper p1 / mean", "paper p99 / mean");
+        var virtualTable = new ResultTable("virtual nodes", "placement", "keys", "mean per node", "p1", "p99", "max of a run (mean)", "p1 / mean", "p99 / mean", "paper p1 / mean", "paper p99 / mean");
         foreach (var row in byVirtual)
         {
             var (paperLow, paperHigh) = PaperValues.VirtualNodeSpread(row.VirtualNodes);
-            virtualTable.Add(row.VirtualNodes, row.Keys, row.Mean, row.PerNode.Percentile(1), row.PerNode.Percentile(99), row.RunMaxima.Mean, row.PerNode.Percentile(1) / row.Mean, row.PerNode.Percentile(99) / row.Mean, paperLow, paperHigh);
+            virtualTable.Add(row.VirtualNodes, Label(row.Placement), row.Keys, row.Mean, row.PerNode.Percentile(1), row.PerNode.Percentile(99), row.RunMaxima.Mean, row.PerNode.Percentile(1) / row.Mean, row.PerNode.Percentile(99) / row.Mean, paperLow, paperHigh);
         }
 
-        var virtualAxis = new ChartAxis("Number of virtual nodes per node (log scale)", -0.15, Math.Log10(Math.Max(2, byVirtual.Select(row => row.VirtualNodes).DefaultIfEmpty(1).Max())) + 0.15, [.. byVirtual.Select(row => (Math.Log10(row.VirtualNodes), row.VirtualNodes.ToString(CultureInfo.InvariantCulture)))]);
-        var virtualChart = new SvgChart("Keys per physical node with virtual nodes (cf. Chord Fig. 9)", virtualAxis, "Keys per physical node")
-            .Add(new ChartSeries("mean, 1st-99th pct", [.. byVirtual.Select(row => new ChartPoint(Math.Log10(row.VirtualNodes), row.Mean, row.PerNode.Percentile(1), row.PerNode.Percentile(99)))], "#1f77b4"));
-        var paperPoints = byVirtual.Where(row => row.VirtualNodes is 1 or 20).ToList();
+        var virtualAxis = new ChartAxis("Number of virtual nodes per node (log scale)", -0.15, Math.Log10(Math.Max(2, byVirtual.Select(row => row.VirtualNodes).DefaultIfEmpty(1).Max())) + 0.15, [.. byVirtual.Select(row => row.VirtualNodes).Distinct().Select(virtualNodes => (Math.Log10(virtualNodes), virtualNodes.ToString(CultureInfo.InvariantCulture)))]);
+        var virtualChart = new SvgChart("Keys per physical node with virtual nodes (cf. Chord Fig. 9)", virtualAxis, "Keys per physical node");
+        foreach (var (rule, color, shift) in new[] { (PlacementRule.Random, "#1f77b4", -0.02), (PlacementRule.ChordKvs, "#ff7f0e", 0.02) })
+        {
+            // The two placements have the same mean; shifting them apart a little keeps both error bars visible.
+            var rows = byVirtual.Where(row => row.Placement == rule);
+            virtualChart.Add(new ChartSeries($"{Label(rule)}: mean, p1-p99", [.. rows.Select(row => new ChartPoint(Math.Log10(row.VirtualNodes) + shift, row.Mean, row.PerNode.Percentile(1), row.PerNode.Percentile(99)))], color));
+        }
+
+        var paperPoints = byVirtual.Where(row => row.Placement == PlacementRule.Random && row.VirtualNodes is 1 or 20).ToList();
         if (paperPoints.Count > 0)
         {
             virtualChart
@@ -132,7 +152,9 @@ internal static class LoadBalanceExperiment
         };
         var virtualNotes = new[]
         {
-            string.Create(CultureInfo.InvariantCulture, $"Each of {options.Nodes:N0} physical nodes runs r virtual nodes (identifiers SHA-1 of address#k); a key counts for the physical node owning its virtual successor."),
+            string.Create(CultureInfo.InvariantCulture, $"Each of {options.Nodes:N0} physical nodes runs r virtual nodes; a key counts for the physical node owning its virtual successor. Both placements are measured on the same keys."),
+            "random: virtual node k sits at SHA-1 of address#k, independent uniform identifiers as in the paper's model.",
+            string.Create(CultureInfo.InvariantCulture, $"ChordKvs: member 0 sits at SHA-1 of the address; hosts join one after another and each later member takes whichever of its {VirtualNodePlacement.CandidatesPerMember} candidate identifiers lies in the longer arc of the ring as it is at that moment, splitting long arcs."),
             "Paper (SIGCOMM 2001 §6.2, Fig. 9): as r goes from 1 to 20 the 99th percentile falls from 4.8 x to 1.6 x the mean and the 1st rises from 0 to 0.5 x; the paper gives no figures for r = 2, 5, 10 (-).",
         };
         return new ExperimentReport(
@@ -143,4 +165,6 @@ internal static class LoadBalanceExperiment
             ],
             timings);
     }
+
+    private static string Label(PlacementRule rule) => rule == PlacementRule.ChordKvs ? "ChordKvs" : "random";
 }
