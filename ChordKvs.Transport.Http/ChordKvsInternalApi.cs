@@ -25,4 +25,10 @@ public static class ChordKvsInternalApi
     /// round trip, each naming its node.
     /// </summary>
     public const string BatchPath = PathPrefix + "/batch";
+
+    /// <summary>
+    /// The path of the peer stream, <c>/internal/v1/stream</c>: a WebSocket that carries request batches and their
+    /// replies between two node processes without an HTTP request each.
+    /// </summary>
+    public const string StreamPath = PathPrefix + "/stream";
 }

@@ -14,7 +14,8 @@ namespace ChordKvs.Transport.Http;
 /// <summary>
 /// <see cref="INodeTransport"/> over HTTP: posts a request as JSON to
 /// <c>{target.Address}/internal/v1/nodes/{target.Id}/rpc</c>, or several at once to
-/// <c>{target.Address}/internal/v1/batch</c>, and reads the replies.
+/// <c>{target.Address}/internal/v1/batch</c>, or sends them over a WebSocket to <c>{target.Address}/internal/v1/stream</c>
+/// (<see cref="HttpTransportOptions.UsePeerStreams"/>), and reads the replies.
 /// </summary>
 /// <remarks>
 /// The HTTP client comes from <see cref="IHttpClientFactory"/> under <see cref="HttpClientName"/>; as configured
@@ -31,7 +32,7 @@ namespace ChordKvs.Transport.Http;
 /// (forwarded client requests, lookups) travel in separate batches, so a slow one never holds up a local answer.
 /// </para>
 /// </remarks>
-public sealed class HttpNodeTransport : INodeTransport
+public sealed class HttpNodeTransport : INodeTransport, IDisposable
 {
     /// <summary>The name of the <see cref="HttpClient"/> this transport asks the factory for.</summary>
     public const string HttpClientName = "ChordKvs.NodeTransport";
@@ -39,7 +40,10 @@ public sealed class HttpNodeTransport : INodeTransport
     private readonly IHttpClientFactory clientFactory;
     private readonly NodeMessageSerializer serializer;
     private readonly HttpTransportOptions options;
+    private readonly TimeProvider time;
     private readonly ConcurrentDictionary<(string Address, bool AnsweredLocally), RequestBatcher> batchers = new();
+    private readonly ConcurrentDictionary<string, PeerStream?> streams = new();
+    private readonly Lazy<HttpMessageInvoker> streamInvoker;
     private HttpClient? client;
 
     /// <summary>Creates the transport over the factory's <see cref="HttpClientName"/> client.</summary>
@@ -48,13 +52,38 @@ public sealed class HttpNodeTransport : INodeTransport
     {
     }
 
-    internal HttpNodeTransport(IHttpClientFactory clientFactory, IOptions<HttpTransportOptions> options, NodeMessageSerializer serializer)
+    internal HttpNodeTransport(IHttpClientFactory clientFactory, IOptions<HttpTransportOptions> options, NodeMessageSerializer serializer, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(clientFactory);
         ArgumentNullException.ThrowIfNull(options);
         this.clientFactory = clientFactory;
         this.options = options.Value;
         this.serializer = serializer;
+        this.time = time ?? TimeProvider.System;
+
+        // The peer streams' own connections, outside the factory's pooled client: an upgraded connection leaves the
+        // pool for good, and a stream has its own timeout instead of the resilience pipeline (see PeerStream).
+        streamInvoker = new(() => new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            UseCookies = false,
+            AllowAutoRedirect = false,
+            ConnectTimeout = this.options.AttemptTimeout,
+        }));
+    }
+
+    /// <summary>Closes the peer streams; requests sent afterwards take the HTTP path.</summary>
+    public void Dispose()
+    {
+        foreach (var stream in streams.Values)
+        {
+            stream?.Dispose();
+        }
+
+        if (streamInvoker.IsValueCreated)
+        {
+            streamInvoker.Value.Dispose();
+        }
     }
 
     /// <inheritdoc />
@@ -120,6 +149,12 @@ public sealed class HttpNodeTransport : INodeTransport
         var first = batch[0].Target;
         try
         {
+            if (options.UsePeerStreams && StreamTo(address, first) is { } stream && await stream.ConnectionAsync() is { } connection)
+            {
+                await SendOnStreamAsync(stream, connection, batch);
+                return;
+            }
+
             if (batch.Count == 1)
             {
                 batch[0].Completion.TrySetResult(await SendAloneAsync(first, batch[0].Request, batch[0].Body));
@@ -151,25 +186,7 @@ public sealed class HttpNodeTransport : INodeTransport
                     return;
                 }
 
-                var replies = NodeRpcBatchFormat.ReadReplies(await response.Content.ReadAsByteArrayAsync(), serializer);
-                if (replies.Count != batch.Count)
-                {
-                    throw new JsonException($"It answered {replies.Count} items to a batch of {batch.Count}.");
-                }
-
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    var (item, reply) = (batch[i], replies[i]);
-                    if (reply.Reply is { } answer)
-                    {
-                        item.Completion.TrySetResult(answer);
-                    }
-                    else
-                    {
-                        var status = (HttpStatusCode)reply.Status;
-                        item.Completion.TrySetException(ErrorStatus(item.Target, DescribeErrorStatus(item.Target, item.Request.GetType().Name, status, reply.Detail), status));
-                    }
-                }
+                Complete(batch, await response.Content.ReadAsByteArrayAsync());
             }
         }
         catch (Exception ex) when (ex is JsonException or NotSupportedException)
@@ -180,6 +197,76 @@ public sealed class HttpNodeTransport : INodeTransport
         {
             // Whatever else went wrong (an invalid address, say) must still complete every waiting caller.
             FailAll(batch, item => ex as NodeUnreachableException ?? new NodeUnreachableException(item.Target, $"the batch call failed: {ex.Message}", ex));
+        }
+    }
+
+    /// <summary>
+    /// Sends a batch on the peer stream. Its failures are not retried by HTTP: the peer may have handled the requests
+    /// already, and every caller of a node-to-node call is ready for it to fail. A batch that goes unanswered sends the
+    /// peer's next batches by HTTP for a while, so that a peer that hangs meets the circuit breaker there.
+    /// </summary>
+    private async Task SendOnStreamAsync(PeerStream stream, PeerStreamConnection connection, IReadOnlyList<PendingRequest> batch)
+    {
+        ReadOnlyMemory<byte> replies;
+        try
+        {
+            replies = await connection.ExchangeAsync([.. batch.Select(item => (item.Target.Id, item.Body))]);
+        }
+        catch (Exception ex) when (ex is IOException or TimeoutException)
+        {
+            if (ex is TimeoutException)
+            {
+                stream.Pause();
+            }
+
+            FailAll(batch, item => new NodeUnreachableException(item.Target, ex.Message, ex));
+            return;
+        }
+
+        Complete(batch, replies.Span);
+    }
+
+    /// <summary>The peer stream to the process at <paramref name="address"/>; null when the address is no HTTP URL.</summary>
+    private PeerStream? StreamTo(string address, NodeInfo target) => streams.GetOrAdd(address, static (address, state) =>
+    {
+        var (transport, target) = state;
+        Uri http;
+        try
+        {
+            http = EndpointUri(target, address, ChordKvsInternalApi.StreamPath);
+        }
+        catch (NodeUnreachableException)
+        {
+            // The HTTP path reports the invalid address to the caller.
+            return null;
+        }
+
+        var uri = new UriBuilder(http) { Scheme = http.Scheme == Uri.UriSchemeHttps ? Uri.UriSchemeWss : Uri.UriSchemeWs }.Uri;
+        return new PeerStream(uri, transport.streamInvoker.Value, transport.options, transport.time);
+    }, (this, target));
+
+    /// <summary>Completes every item of a batch from the peer's replies (<see cref="NodeRpcBatchFormat"/>).</summary>
+    /// <exception cref="JsonException">The replies are not a batch reply, or not one item per request.</exception>
+    private void Complete(IReadOnlyList<PendingRequest> batch, ReadOnlySpan<byte> body)
+    {
+        var replies = NodeRpcBatchFormat.ReadReplies(body, serializer);
+        if (replies.Count != batch.Count)
+        {
+            throw new JsonException($"It answered {replies.Count} items to a batch of {batch.Count}.");
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var (item, reply) = (batch[i], replies[i]);
+            if (reply.Reply is { } answer)
+            {
+                item.Completion.TrySetResult(answer);
+            }
+            else
+            {
+                var status = (HttpStatusCode)reply.Status;
+                item.Completion.TrySetException(ErrorStatus(item.Target, DescribeErrorStatus(item.Target, item.Request.GetType().Name, status, reply.Detail), status));
+            }
         }
     }
 

@@ -64,7 +64,8 @@ public static class HttpTransportServiceCollectionExtensions
         services.TryAddSingleton(static provider => new HttpNodeTransport(
             provider.GetRequiredService<IHttpClientFactory>(),
             provider.GetRequiredService<IOptions<HttpTransportOptions>>(),
-            provider.GetRequiredService<NodeMessageSerializer>()));
+            provider.GetRequiredService<NodeMessageSerializer>(),
+            provider.GetService<TimeProvider>()));
         services.TryAddSingleton<INodeTransport>(static provider => provider.GetRequiredService<HttpNodeTransport>());
         return services;
     }

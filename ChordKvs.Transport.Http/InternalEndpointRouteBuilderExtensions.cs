@@ -2,7 +2,9 @@ using ChordKvs.Core.Transport;
 using ChordKvs.Transport.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.WebSockets;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +17,8 @@ public static class InternalEndpointRouteBuilderExtensions
     /// Maps the internal API under <see cref="ChordKvsInternalApi.PathPrefix"/>:
     /// <c>POST /internal/v1/nodes/{nodeId}/rpc</c> answers a <see cref="NodeRequest"/> with the
     /// <see cref="NodeReply"/> of the node registered under <c>nodeId</c> in <see cref="LocalNodeRegistry"/>, and
-    /// <c>POST /internal/v1/batch</c> answers several such requests in one round trip.
+    /// <c>POST /internal/v1/batch</c> answers several such requests in one round trip, and
+    /// <c>GET /internal/v1/stream</c> is a WebSocket that carries such batches without an HTTP request each.
     /// </summary>
     /// <remarks>
     /// Requires <c>AddChordKvsHttpTransport</c> on the service collection. When
@@ -28,10 +31,13 @@ public static class InternalEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         var services = endpoints.ServiceProvider;
         var options = services.GetRequiredService<IOptions<HttpTransportOptions>>().Value;
-        var rpc = new NodeRpcEndpoint(
-            services.GetRequiredService<LocalNodeRegistry>(),
-            services.GetRequiredService<NodeMessageSerializer>(),
-            services.GetRequiredService<ILogger<NodeRpcEndpoint>>());
+        var logger = services.GetRequiredService<ILogger<NodeRpcEndpoint>>();
+        var rpc = new NodeRpcEndpoint(services.GetRequiredService<LocalNodeRegistry>(), services.GetRequiredService<NodeMessageSerializer>(), logger);
+        var stream = new PeerStreamEndpoint(rpc, logger, services.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None);
+
+        // The WebSocket middleware only adds the upgrade feature (and does nothing when the host already uses it);
+        // run here rather than in the host's pipeline so that mapping the endpoints is all a host has to do.
+        var upgrade = new WebSocketMiddleware(stream.ServeAsync, Options.Create(new WebSocketOptions()), services.GetRequiredService<ILoggerFactory>());
 
         var group = endpoints.MapGroup(ChordKvsInternalApi.PathPrefix);
         if (options.HasClusterSecret)
@@ -47,6 +53,13 @@ public static class InternalEndpointRouteBuilderExtensions
         group.MapPost(ChordKvsInternalApi.BatchPath[ChordKvsInternalApi.PathPrefix.Length..], batch)
             .WithName("ChordKvsNodeRpcBatch")
             .ExcludeFromDescription();
+        // A Delegate as well, so that the cluster secret filter answers 401 before the upgrade.
+        Delegate peerStream = (HttpContext context) => upgrade.Invoke(context);
+        group.MapGet(ChordKvsInternalApi.StreamPath[ChordKvsInternalApi.PathPrefix.Length..], peerStream)
+            .WithName("ChordKvsPeerStream")
+            .ExcludeFromDescription()
+            // The stream lives as long as the two processes; the request timeout is for request-response calls.
+            .DisableRequestTimeout();
         return group;
     }
 }

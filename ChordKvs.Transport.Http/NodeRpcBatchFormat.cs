@@ -27,7 +27,14 @@ internal static class NodeRpcBatchFormat
     /// <summary>Writes a request batch from requests already serialized by <see cref="NodeMessageSerializer.SerializeRequest"/>.</summary>
     public static byte[] WriteRequests(IReadOnlyList<(NodeId To, byte[] Request)> items)
     {
-        var buffer = new ArrayBufferWriter<byte>(items.Sum(item => item.Request.Length + 40) + 2);
+        var buffer = new ArrayBufferWriter<byte>(RequestsSizeHint(items));
+        WriteRequests(buffer, items);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Writes a request batch to <paramref name="buffer"/>, after whatever it already holds (a stream frame's header).</summary>
+    public static void WriteRequests(IBufferWriter<byte> buffer, IReadOnlyList<(NodeId To, byte[] Request)> items)
+    {
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartArray();
@@ -42,9 +49,10 @@ internal static class NodeRpcBatchFormat
 
             writer.WriteEndArray();
         }
-
-        return buffer.WrittenSpan.ToArray();
     }
+
+    /// <summary>A buffer size that holds the request batch of <paramref name="items"/>.</summary>
+    public static int RequestsSizeHint(IReadOnlyList<(NodeId To, byte[] Request)> items) => items.Sum(item => item.Request.Length + 40) + 2;
 
     /// <summary>
     /// Reads a request batch. An item whose <c>to</c> is not a node identifier comes back with a null request and the
@@ -97,7 +105,17 @@ internal static class NodeRpcBatchFormat
     /// <summary>Writes the replies of a batch: each item is a serialized reply or an error status with its detail.</summary>
     public static byte[] WriteReplies(IReadOnlyList<BatchItemOutcome> outcomes)
     {
-        var buffer = new ArrayBufferWriter<byte>(outcomes.Sum(outcome => (outcome.Reply?.Length ?? 0) + 64) + 2);
+        var buffer = new ArrayBufferWriter<byte>(RepliesSizeHint(outcomes));
+        WriteReplies(buffer, outcomes);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>A buffer size that holds the replies of <paramref name="outcomes"/>.</summary>
+    public static int RepliesSizeHint(IReadOnlyList<BatchItemOutcome> outcomes) => outcomes.Sum(outcome => (outcome.Reply?.Length ?? 0) + 64) + 2;
+
+    /// <summary>Writes the replies of a batch to <paramref name="buffer"/>, after whatever it already holds (a stream frame's header).</summary>
+    public static void WriteReplies(IBufferWriter<byte> buffer, IReadOnlyList<BatchItemOutcome> outcomes)
+    {
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartArray();
@@ -120,8 +138,6 @@ internal static class NodeRpcBatchFormat
 
             writer.WriteEndArray();
         }
-
-        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>Reads the replies of a batch, in request order.</summary>

@@ -10,7 +10,8 @@ namespace ChordKvs.Transport.Http;
 /// <summary>
 /// <c>POST /internal/v1/nodes/{nodeId}/rpc</c>: reads one <see cref="NodeRequest"/>, hands it to the local
 /// node's <see cref="INodeRequestHandler"/> and writes its <see cref="NodeReply"/>; and
-/// <c>POST /internal/v1/batch</c> (<see cref="HandleBatchAsync"/>), which does the same for several requests at once.
+/// <c>POST /internal/v1/batch</c> (<see cref="HandleBatchAsync"/>), which does the same for several requests at once
+/// (<see cref="AnswerBatch"/>, which also serves the peer stream).
 /// </summary>
 /// <remarks>
 /// Every failure is an <c>application/problem+json</c> answer: 400 for a body that is not a node request or that
@@ -73,12 +74,12 @@ internal sealed class NodeRpcEndpoint(LocalNodeRegistry registry, NodeMessageSer
     {
         ArgumentNullException.ThrowIfNull(httpContext);
         var cancellationToken = httpContext.RequestAborted;
-        List<(NodeId To, NodeRequest? Request, string? Error)> items;
+        Task<BatchItemOutcome[]> answers;
         try
         {
             using var body = new MemoryStream((int)Math.Min(httpContext.Request.ContentLength ?? 0, NodeRpcBatchFormat.MaxRequestBytes));
             await httpContext.Request.Body.CopyToAsync(body, cancellationToken);
-            items = NodeRpcBatchFormat.ReadRequests(body.GetBuffer().AsSpan(0, (int)body.Length), serializer);
+            answers = AnswerBatch(body.GetBuffer().AsSpan(0, (int)body.Length), cancellationToken);
         }
         catch (Exception ex) when (ex is JsonException or NotSupportedException)
         {
@@ -89,6 +90,20 @@ internal sealed class NodeRpcEndpoint(LocalNodeRegistry registry, NodeMessageSer
         {
             return Reject("batch", ex.StatusCode, "Unreadable node request batch", $"The request body could not be read: {ex.Message}");
         }
+
+        return TypedResults.Bytes(NodeRpcBatchFormat.WriteReplies(await answers), NodeMessageSerializer.MediaType);
+    }
+
+    /// <summary>
+    /// Reads a request batch (<see cref="NodeRpcBatchFormat"/>) and starts answering it: the one piece behind both
+    /// <c>POST /internal/v1/batch</c> and the peer stream. Each item is answered as the single-request endpoint would
+    /// answer it.
+    /// </summary>
+    /// <exception cref="JsonException">The body is not a request batch (thrown at once, before anything is handled).</exception>
+    /// <exception cref="NotSupportedException">A request in it has a type this node does not know (thrown at once).</exception>
+    public Task<BatchItemOutcome[]> AnswerBatch(ReadOnlySpan<byte> body, CancellationToken cancellationToken)
+    {
+        var items = NodeRpcBatchFormat.ReadRequests(body, serializer);
 
         // Started together, awaited in order: the requests a batch carries are answered locally and at once, so this
         // costs no more than handling them one by one, and one slow item cannot delay the start of the others.
@@ -103,13 +118,7 @@ internal sealed class NodeRpcEndpoint(LocalNodeRegistry registry, NodeMessageSer
                     : Task.FromResult(new BatchItemOutcome(null, StatusCodes.Status404NotFound, UnknownNodeDetail(to)));
         }
 
-        var outcomes = new BatchItemOutcome[answers.Length];
-        for (var i = 0; i < answers.Length; i++)
-        {
-            outcomes[i] = await answers[i];
-        }
-
-        return TypedResults.Bytes(NodeRpcBatchFormat.WriteReplies(outcomes), NodeMessageSerializer.MediaType);
+        return Task.WhenAll(answers);
     }
 
     /// <summary>Hands one request to its node and serialises the reply, or says why there is none (500).</summary>

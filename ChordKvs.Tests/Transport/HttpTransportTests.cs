@@ -70,6 +70,9 @@ public class HttpTransportTests
 
     private static void WithSecret(HttpTransportOptions options) => options.ClusterSecret = Secret;
 
+    /// <summary>Retries and the circuit breaker belong to the HTTP path: batches on the peer stream are never retried.</summary>
+    private static void HttpPathOnly(HttpTransportOptions options) => options.UsePeerStreams = false;
+
     [Test]
     public async Task Transport_with_the_right_secret_is_answered()
     {
@@ -221,7 +224,7 @@ public class HttpTransportTests
         var handler = ScriptedHandler.FailingFirst(new PingReply(new NodeInfo(new NodeId(1), "x")));
         var node = host.AddNode(handler);
 
-        var reply = await CreateTransport().SendAsync(node, new PingRequest());
+        var reply = await CreateTransport(HttpPathOnly).SendAsync(node, new PingRequest());
 
         Assert.Multiple(() =>
         {
@@ -275,7 +278,11 @@ public class HttpTransportTests
         var host = await StartHostAsync();
         var handler = ScriptedHandler.StallingFirst<GetNeighborsRequest>(new PingReply(new NodeInfo(new NodeId(1), "x")));
         var node = host.AddNode(handler);
-        var transport = CreateTransport(ShortAttempts);
+        var transport = CreateTransport(options =>
+        {
+            ShortAttempts(options);
+            HttpPathOnly(options);
+        });
         await transport.SendAsync(node, new PingRequest());
 
         var reply = await transport.SendAsync(node, new GetNeighborsRequest());
@@ -315,6 +322,7 @@ public class HttpTransportTests
             options.CircuitBreakerFailureRatio = 1.0;
             options.CircuitBreakerSamplingDuration = TimeSpan.FromMinutes(1);
             options.CircuitBreakerBreakDuration = TimeSpan.FromMinutes(1);
+            HttpPathOnly(options);
         }
 
         var failingHandler = ScriptedHandler.Throwing();
@@ -410,7 +418,13 @@ public class HttpTransportTests
         var host = await StartHostAsync();
         var handler = ScriptedHandler.Throwing();
         var node = host.AddNode(handler);
-        var transport = CreateTransport(options => options.MaxRetryAttempts = 1, services => services.AddChordKvsHttpTransport());
+        var transport = CreateTransport(
+            options =>
+            {
+                options.MaxRetryAttempts = 1;
+                HttpPathOnly(options);
+            },
+            services => services.AddChordKvsHttpTransport());
 
         Assert.ThrowsAsync<NodeUnreachableException>(() => transport.SendAsync(node, new PingRequest()));
 

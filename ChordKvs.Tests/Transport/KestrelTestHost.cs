@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -38,8 +39,14 @@ internal sealed class KestrelTestHost : IAsyncDisposable
     /// <summary>What the server logged.</summary>
     public CapturingLoggerProvider Logs { get; }
 
-    /// <summary>Starts a server with the given transport options and extra services.</summary>
-    public static async Task<KestrelTestHost> StartAsync(Action<HttpTransportOptions>? configure = null, Action<IServiceCollection>? configureServices = null)
+    /// <summary>
+    /// Starts a server with the given transport options and extra services; <paramref name="configureApp"/> may add
+    /// middleware or conventions to the internal endpoints' group.
+    /// </summary>
+    public static async Task<KestrelTestHost> StartAsync(
+        Action<HttpTransportOptions>? configure = null,
+        Action<IServiceCollection>? configureServices = null,
+        Action<WebApplication, RouteGroupBuilder>? configureApp = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
@@ -50,7 +57,8 @@ internal sealed class KestrelTestHost : IAsyncDisposable
         builder.Services.AddChordKvsHttpTransport(configure);
 
         var app = builder.Build();
-        app.MapChordKvsInternal();
+        var internalApi = app.MapChordKvsInternal();
+        configureApp?.Invoke(app, internalApi);
         try
         {
             await app.StartAsync();

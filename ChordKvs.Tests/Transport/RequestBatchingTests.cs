@@ -166,7 +166,8 @@ public class RequestBatchingTests
         resources.Add(host);
         var node = host.AddNode(handler);
         var posts = new ConcurrentQueue<string>();
-        var provider = HttpTestClient.Create(configureServices: services => services
+        // Over HTTP, so that the recorder sees how requests were grouped; PeerStreamTests cover the stream.
+        var provider = HttpTestClient.Create(options => options.UsePeerStreams = false, services => services
             .AddHttpClient(HttpNodeTransport.HttpClientName)
             .AddHttpMessageHandler(() => new PathRecorder(posts)));
         resources.Add(provider);

@@ -1,0 +1,190 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Extensions.Logging;
+
+namespace ChordKvs.Transport.Http;
+
+/// <summary>
+/// <c>GET /internal/v1/stream</c>: a WebSocket over which another node's process sends request batches and this one
+/// answers them, without an HTTP request per batch (format: <see cref="PeerStreamFrame"/>).
+/// </summary>
+/// <remarks>
+/// The cluster secret is checked on the upgrade request, by the internal group's <see cref="ClusterSecretEndpointFilter"/>,
+/// before the upgrade. Batches are handled by <see cref="NodeRpcEndpoint.AnswerBatch"/>, the code behind
+/// <c>POST /internal/v1/batch</c>, and concurrently: each is started as it arrives and answered when done, so a slow
+/// request (a lookup, a forwarded client request) never holds up the receive loop or the replies to later batches.
+/// Replies are sent one at a time, as a WebSocket requires. A message that is not a batch, or that exceeds the
+/// internal endpoints' body limit, closes the stream with a policy-violation (or message-too-big) status; the node
+/// itself is unaffected. The streams are closed when the application stops, so that shutdown does not wait on them.
+/// </remarks>
+internal sealed class PeerStreamEndpoint(NodeRpcEndpoint rpc, ILogger logger, CancellationToken applicationStopping)
+{
+    // WebSocket close reasons may carry at most 123 bytes of UTF-8.
+    private const int MaxCloseReasonBytes = 123;
+
+    private const int InitialReceiveBufferBytes = 16 * 1024;
+
+    /// <summary>Accepts the upgrade and serves the stream until either side closes it; 400 problem for a plain GET.</summary>
+    public async Task ServeAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await TypedResults.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "WebSocket upgrade expected",
+                detail: $"{ChordKvsInternalApi.StreamPath} is a WebSocket endpoint for other nodes of the cluster; send a WebSocket upgrade request.").ExecuteAsync(context);
+            return;
+        }
+
+        var limit = MessageLimit(context);
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        using var closing = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, applicationStopping);
+        using var sendLock = new SemaphoreSlim(1, 1);
+        var buffer = new byte[InitialReceiveBufferBytes];
+        try
+        {
+            while (true)
+            {
+                var length = 0;
+                ValueWebSocketReceiveResult received;
+                do
+                {
+                    if (length == buffer.Length)
+                    {
+                        if (length >= limit)
+                        {
+                            await CloseAsync(socket, sendLock, WebSocketCloseStatus.MessageTooBig, $"A message exceeds the limit of {limit} bytes.");
+                            return;
+                        }
+
+                        Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, limit + 1));
+                    }
+
+                    received = await socket.ReceiveAsync(buffer.AsMemory(length), closing.Token);
+                    length += received.Count;
+                }
+                while (!received.EndOfMessage);
+
+                if (received.MessageType == WebSocketMessageType.Close)
+                {
+                    await CloseAsync(socket, sendLock, WebSocketCloseStatus.NormalClosure, "Closed by the other side.");
+                    return;
+                }
+
+                if (length > limit)
+                {
+                    await CloseAsync(socket, sendLock, WebSocketCloseStatus.MessageTooBig, $"A message exceeds the limit of {limit} bytes.");
+                    return;
+                }
+
+                if (Violation(received.MessageType, buffer.AsSpan(0, length), closing.Token, out var id, out var answers) is { } violation)
+                {
+                    Log.RequestRejected(logger, "stream", violation);
+                    await CloseAsync(socket, sendLock, WebSocketCloseStatus.PolicyViolation, violation);
+                    return;
+                }
+
+                _ = ReplyAsync(socket, sendLock, id, answers!, closing.Token);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+        {
+            // The other side went away, or this node is stopping: nothing is left to answer.
+            if (applicationStopping.IsCancellationRequested && socket.State == WebSocketState.Open)
+            {
+                await CloseAsync(socket, sendLock, WebSocketCloseStatus.EndpointUnavailable, "The node is stopping.");
+            }
+        }
+        finally
+        {
+            await closing.CancelAsync();
+        }
+    }
+
+    /// <summary>Why a message breaks the protocol, or null after starting to answer its batch.</summary>
+    private string? Violation(WebSocketMessageType type, ReadOnlySpan<byte> message, CancellationToken cancellationToken, out long id, out Task<BatchItemOutcome[]>? answers)
+    {
+        answers = null;
+        if (type != WebSocketMessageType.Binary)
+        {
+            id = 0;
+            return "Expected binary messages.";
+        }
+
+        if (!PeerStreamFrame.TryRead(message, out id, out var batch))
+        {
+            return "A message is shorter than its correlation identifier.";
+        }
+
+        try
+        {
+            answers = rpc.AnswerBatch(batch, cancellationToken);
+            return null;
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException)
+        {
+            return $"Not a request batch: {ex.Message}";
+        }
+    }
+
+    private static async Task ReplyAsync(WebSocket socket, SemaphoreSlim sendLock, long id, Task<BatchItemOutcome[]> answers, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var frame = PeerStreamFrame.WriteReplies(id, await answers);
+            await sendLock.WaitAsync(cancellationToken);
+            try
+            {
+                await socket.SendAsync(frame.WrittenMemory, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken);
+            }
+            finally
+            {
+                sendLock.Release();
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
+        {
+            // The stream closed while the batch was being answered; its sender fails the batch on its own.
+        }
+    }
+
+    private static async Task CloseAsync(WebSocket socket, SemaphoreSlim sendLock, WebSocketCloseStatus status, string reason)
+    {
+        var bytes = Encoding.UTF8.GetBytes(reason);
+        if (bytes.Length > MaxCloseReasonBytes)
+        {
+            reason = Encoding.UTF8.GetString(bytes, 0, MaxCloseReasonBytes).TrimEnd('\uFFFD');
+        }
+
+        try
+        {
+            // Bounded, so that a peer that stopped reading cannot hold the close (and the node's shutdown) forever.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await sendLock.WaitAsync(timeout.Token);
+            try
+            {
+                await socket.CloseOutputAsync(status, reason, timeout.Token);
+            }
+            finally
+            {
+                sendLock.Release();
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
+        {
+            // Already gone: nothing to close.
+        }
+    }
+
+    /// <summary>The largest message accepted: the internal endpoints' body limit, as for <c>POST /internal/v1/batch</c>.</summary>
+    private static long MessageLimit(HttpContext context) => Math.Min(
+        context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize
+        ?? context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize
+        ?? NodeRpcBatchFormat.MaxRequestBytes,
+        Array.MaxLength - 1);
+}

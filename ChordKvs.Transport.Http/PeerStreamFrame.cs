@@ -1,0 +1,59 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using ChordKvs.Core.Ring;
+
+namespace ChordKvs.Transport.Http;
+
+/// <summary>
+/// The messages of the peer stream (<see cref="ChordKvsInternalApi.StreamPath"/>): each binary WebSocket message is
+/// an 8-byte little-endian correlation identifier followed by a request batch, or by the replies to the batch that
+/// carried the same identifier, in <see cref="NodeRpcBatchFormat"/>.
+/// </summary>
+/// <remarks>
+/// The identifier is what lets the server answer batches in any order: a reply travels as soon as its batch is
+/// answered, so a slow request never holds up the replies behind it on the same connection.
+/// </remarks>
+internal static class PeerStreamFrame
+{
+    /// <summary>The length of the correlation identifier that starts every message.</summary>
+    public const int HeaderBytes = sizeof(long);
+
+    /// <summary>A message carrying the request batch <paramref name="items"/> under <paramref name="id"/>.</summary>
+    public static ArrayBufferWriter<byte> WriteRequests(long id, IReadOnlyList<(NodeId To, byte[] Request)> items)
+    {
+        var buffer = Start(id, NodeRpcBatchFormat.RequestsSizeHint(items));
+        NodeRpcBatchFormat.WriteRequests(buffer, items);
+        return buffer;
+    }
+
+    /// <summary>A message carrying the replies <paramref name="outcomes"/> to the batch sent under <paramref name="id"/>.</summary>
+    public static ArrayBufferWriter<byte> WriteReplies(long id, IReadOnlyList<BatchItemOutcome> outcomes)
+    {
+        var buffer = Start(id, NodeRpcBatchFormat.RepliesSizeHint(outcomes));
+        NodeRpcBatchFormat.WriteReplies(buffer, outcomes);
+        return buffer;
+    }
+
+    /// <summary>Splits a message into its identifier and its batch; false when it is too short to carry one.</summary>
+    public static bool TryRead(ReadOnlySpan<byte> message, out long id, out ReadOnlySpan<byte> batch)
+    {
+        if (message.Length < HeaderBytes)
+        {
+            id = 0;
+            batch = default;
+            return false;
+        }
+
+        id = BinaryPrimitives.ReadInt64LittleEndian(message);
+        batch = message[HeaderBytes..];
+        return true;
+    }
+
+    private static ArrayBufferWriter<byte> Start(long id, int sizeHint)
+    {
+        var buffer = new ArrayBufferWriter<byte>(sizeHint + HeaderBytes);
+        BinaryPrimitives.WriteInt64LittleEndian(buffer.GetSpan(HeaderBytes), id);
+        buffer.Advance(HeaderBytes);
+        return buffer;
+    }
+}
