@@ -27,14 +27,22 @@ public sealed class EndpointLimitsTests
             .Where(endpoint => endpoint.RoutePattern.RawText is { } route && (route.StartsWith("/kv", StringComparison.Ordinal) || route.StartsWith("/cluster", StringComparison.Ordinal) || route.StartsWith(ChordKvsInternalApi.PathPrefix, StringComparison.Ordinal)))
             .ToList();
 
-        Assert.That(endpoints, Has.Count.EqualTo(7), "GET/PUT/DELETE /kv, /cluster, /cluster/nodes, the RPC endpoint and the batch endpoint");
+        Assert.That(endpoints, Has.Count.EqualTo(8), "GET/PUT/DELETE /kv, /cluster, /cluster/nodes, the RPC endpoint, the batch endpoint and the peer stream");
         Assert.Multiple(() =>
         {
             foreach (var endpoint in endpoints)
             {
                 var route = endpoint.RoutePattern.RawText!;
-                Assert.That(endpoint.Metadata.GetMetadata<RequestTimeoutPolicy>()?.Timeout, Is.EqualTo(TimeSpan.FromSeconds(12)), $"{route}: the configured request timeout");
-                Assert.That(endpoint.Metadata.GetMetadata<RequestTimeoutPolicy>()?.TimeoutStatusCode, Is.EqualTo(StatusCodes.Status504GatewayTimeout), $"{route}: a timeout is a 504");
+                if (route == ChordKvsInternalApi.StreamPath)
+                {
+                    Assert.That(endpoint.Metadata.GetMetadata<DisableRequestTimeoutAttribute>(), Is.Not.Null, $"{route}: a stream outlives any request timeout");
+                }
+                else
+                {
+                    Assert.That(endpoint.Metadata.GetMetadata<RequestTimeoutPolicy>()?.Timeout, Is.EqualTo(TimeSpan.FromSeconds(12)), $"{route}: the configured request timeout");
+                    Assert.That(endpoint.Metadata.GetMetadata<RequestTimeoutPolicy>()?.TimeoutStatusCode, Is.EqualTo(StatusCodes.Status504GatewayTimeout), $"{route}: a timeout is a 504");
+                }
+
                 var expectedBody = route.StartsWith(ChordKvsInternalApi.PathPrefix, StringComparison.Ordinal)
                     ? 4 * ((1000 + 2) / 3 * 4 + 6 * 10 + 512) + 4096L + (64 * 1024)
                     : 1001L;
