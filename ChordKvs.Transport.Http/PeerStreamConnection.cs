@@ -17,8 +17,6 @@ namespace ChordKvs.Transport.Http;
 /// </remarks>
 internal sealed class PeerStreamConnection : IDisposable
 {
-    private const int InitialReceiveBufferBytes = 16 * 1024;
-
     private readonly ClientWebSocket socket;
     private readonly string authority;
     private readonly TimeSpan timeout;
@@ -103,18 +101,25 @@ internal sealed class PeerStreamConnection : IDisposable
             {
                 sendLock.Release();
             }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            throw Unanswered(id);
+        }
+        catch (Exception ex)
+        {
+            // A send that failed leaves the connection in an unknown state: nothing more can go over it.
+            Break($"the peer stream to {authority} broke while sending: {ex.Message}");
+            throw new IOException(brokenReason, ex);
+        }
 
+        try
+        {
             return await reply.Task.WaitAsync(deadline.Token);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            Forget(id);
-            throw new TimeoutException($"no answer from {authority} on the peer stream within {timeout.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms (the attempt timeout)");
-        }
-        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException)
-        {
-            Break($"the peer stream to {authority} broke while sending: {ex.Message}");
-            throw new IOException(brokenReason, ex);
+            throw Unanswered(id);
         }
     }
 
@@ -128,26 +133,15 @@ internal sealed class PeerStreamConnection : IDisposable
 
     private async Task ReadRepliesAsync()
     {
-        var buffer = new byte[InitialReceiveBufferBytes];
+        var buffer = new byte[PeerStreamFrame.InitialReceiveBufferBytes];
         try
         {
             while (true)
             {
-                var length = 0;
-                ValueWebSocketReceiveResult received;
-                do
-                {
-                    if (length == buffer.Length)
-                    {
-                        Array.Resize(ref buffer, buffer.Length * 2);
-                    }
-
-                    received = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
-                    length += received.Count;
-                }
-                while (!received.EndOfMessage);
-
-                if (received.MessageType == WebSocketMessageType.Close)
+                // The peer is trusted with the size of its replies, as with the body of an HTTP reply.
+                var message = await PeerStreamFrame.ReceiveAsync(socket, buffer, Array.MaxLength - 1, CancellationToken.None);
+                (var type, var length, buffer) = message;
+                if (type == WebSocketMessageType.Close)
                 {
                     Break($"{authority} closed the peer stream ({socket.CloseStatus}: {socket.CloseStatusDescription})");
                     return;
@@ -169,18 +163,22 @@ internal sealed class PeerStreamConnection : IDisposable
                 waiting?.TrySetResult(replies.ToArray());
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception ex)
         {
+            // Whatever ended the loop, nothing more will be received: every waiting batch must fail now.
             Break($"the peer stream to {authority} broke: {ex.Message}");
         }
     }
 
-    private void Forget(long id)
+    /// <summary>Stops waiting for the reply to batch <paramref name="id"/> and says why.</summary>
+    private TimeoutException Unanswered(long id)
     {
         lock (gate)
         {
             pending.Remove(id);
         }
+
+        return new TimeoutException($"no answer from {authority} on the peer stream within {timeout.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms (the attempt timeout)");
     }
 
     /// <summary>Marks the connection broken (the first reason wins) and fails every batch waiting on it.</summary>

@@ -26,8 +26,6 @@ internal sealed class PeerStreamEndpoint(NodeRpcEndpoint rpc, ILogger logger, Ca
     // WebSocket close reasons may carry at most 123 bytes of UTF-8.
     private const int MaxCloseReasonBytes = 123;
 
-    private const int InitialReceiveBufferBytes = 16 * 1024;
-
     /// <summary>Accepts the upgrade and serves the stream until either side closes it; 400 problem for a plain GET.</summary>
     public async Task ServeAsync(HttpContext context)
     {
@@ -41,36 +39,28 @@ internal sealed class PeerStreamEndpoint(NodeRpcEndpoint rpc, ILogger logger, Ca
             return;
         }
 
+        if (applicationStopping.IsCancellationRequested)
+        {
+            // A stream opened now would be closed at once; the peer sends by HTTP instead while this node leaves.
+            await TypedResults.Problem(
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Node stopping",
+                detail: "This node is stopping and opens no new peer streams; send requests by HTTP.").ExecuteAsync(context);
+            return;
+        }
+
         var limit = MessageLimit(context);
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         using var closing = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, applicationStopping);
         using var sendLock = new SemaphoreSlim(1, 1);
-        var buffer = new byte[InitialReceiveBufferBytes];
+        var buffer = new byte[PeerStreamFrame.InitialReceiveBufferBytes];
         try
         {
             while (true)
             {
-                var length = 0;
-                ValueWebSocketReceiveResult received;
-                do
-                {
-                    if (length == buffer.Length)
-                    {
-                        if (length >= limit)
-                        {
-                            await CloseAsync(socket, sendLock, WebSocketCloseStatus.MessageTooBig, $"A message exceeds the limit of {limit} bytes.");
-                            return;
-                        }
-
-                        Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, limit + 1));
-                    }
-
-                    received = await socket.ReceiveAsync(buffer.AsMemory(length), closing.Token);
-                    length += received.Count;
-                }
-                while (!received.EndOfMessage);
-
-                if (received.MessageType == WebSocketMessageType.Close)
+                var message = await PeerStreamFrame.ReceiveAsync(socket, buffer, limit, closing.Token);
+                (var type, var length, buffer) = message;
+                if (type == WebSocketMessageType.Close)
                 {
                     await CloseAsync(socket, sendLock, WebSocketCloseStatus.NormalClosure, "Closed by the other side.");
                     return;
@@ -82,7 +72,7 @@ internal sealed class PeerStreamEndpoint(NodeRpcEndpoint rpc, ILogger logger, Ca
                     return;
                 }
 
-                if (Violation(received.MessageType, buffer.AsSpan(0, length), closing.Token, out var id, out var answers) is { } violation)
+                if (Violation(type, buffer.AsSpan(0, length), closing.Token, out var id, out var answers) is { } violation)
                 {
                     Log.RequestRejected(logger, "stream", violation);
                     await CloseAsync(socket, sendLock, WebSocketCloseStatus.PolicyViolation, violation);
@@ -92,7 +82,7 @@ internal sealed class PeerStreamEndpoint(NodeRpcEndpoint rpc, ILogger logger, Ca
                 _ = ReplyAsync(socket, sendLock, id, answers!, closing.Token);
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException)
         {
             // The other side went away, or this node is stopping: nothing is left to answer.
             if (applicationStopping.IsCancellationRequested && socket.State == WebSocketState.Open)

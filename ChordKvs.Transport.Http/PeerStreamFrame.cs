@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Net.WebSockets;
 using ChordKvs.Core.Ring;
 
 namespace ChordKvs.Transport.Http;
@@ -17,6 +18,9 @@ internal static class PeerStreamFrame
 {
     /// <summary>The length of the correlation identifier that starts every message.</summary>
     public const int HeaderBytes = sizeof(long);
+
+    /// <summary>The receive buffer a stream starts with; it grows to the largest message received.</summary>
+    public const int InitialReceiveBufferBytes = 16 * 1024;
 
     /// <summary>A message carrying the request batch <paramref name="items"/> under <paramref name="id"/>.</summary>
     public static ArrayBufferWriter<byte> WriteRequests(long id, IReadOnlyList<(NodeId To, byte[] Request)> items)
@@ -49,6 +53,35 @@ internal static class PeerStreamFrame
         return true;
     }
 
+    /// <summary>
+    /// Receives one whole message into <paramref name="buffer"/>, or into a larger buffer when it does not fit, up to
+    /// <paramref name="limit"/> + 1 bytes: a length over <paramref name="limit"/> means the message is larger, and the
+    /// rest of it was not read. A close message comes back as such.
+    /// </summary>
+    public static async ValueTask<ReceivedMessage> ReceiveAsync(WebSocket socket, byte[] buffer, long limit, CancellationToken cancellationToken)
+    {
+        var length = 0;
+        while (true)
+        {
+            if (length == buffer.Length)
+            {
+                if (length > limit)
+                {
+                    return new(WebSocketMessageType.Binary, length, buffer);
+                }
+
+                Array.Resize(ref buffer, (int)Math.Min(buffer.Length * 2L, Math.Min(limit + 1, Array.MaxLength)));
+            }
+
+            var received = await socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken);
+            length += received.Count;
+            if (received.EndOfMessage || received.MessageType == WebSocketMessageType.Close)
+            {
+                return new(received.MessageType, length, buffer);
+            }
+        }
+    }
+
     private static ArrayBufferWriter<byte> Start(long id, int sizeHint)
     {
         var buffer = new ArrayBufferWriter<byte>(sizeHint + HeaderBytes);
@@ -57,3 +90,6 @@ internal static class PeerStreamFrame
         return buffer;
     }
 }
+
+/// <summary>A message received whole: its type, and its bytes at the start of <c>Buffer</c>.</summary>
+internal readonly record struct ReceivedMessage(WebSocketMessageType Type, int Length, byte[] Buffer);
