@@ -68,7 +68,6 @@ public sealed class HttpNodeTransport : INodeTransport, IDisposable
             UseProxy = false,
             UseCookies = false,
             AllowAutoRedirect = false,
-            ConnectTimeout = this.options.AttemptTimeout,
         }));
     }
 
