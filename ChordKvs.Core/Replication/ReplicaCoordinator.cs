@@ -158,11 +158,7 @@ internal sealed class ReplicaCoordinator(
         }, deadline.Token);
 
         // The deadline lives until the last read has ended, because read repair waits for all of them.
-        _ = DisposeWhenDoneAsync(reads, deadline, registration);
-        if (replied >= required)
-        {
-            _ = RepairWhenAllAnsweredAsync([ring.Self, .. candidates], replicaCount, reads, answers, answered);
-        }
+        _ = RepairWhenAllAnsweredAsync(candidates, replicaCount, reads, answers, answered, repair: replied >= required, deadline, registration);
 
         return (Newest(answers, answered)?.AsOf(time.GetUtcNow(), options.TombstoneGracePeriod), replied);
     }
@@ -199,12 +195,16 @@ internal sealed class ReplicaCoordinator(
                 return await quorum;
             }
 
-            // No cancellation token on the hedge delay: cancelling would run its callback on another thread (and
-            // in the simulation, outside the scheduler); a delay that fires after the answer does no harm.
-            var silence = Task.Delay(options.ReplicaTimeout / 4, time, CancellationToken.None);
-            if (await Task.WhenAny(quorum, silence) == quorum && await quorum >= needed)
+            // A timer disposed once the quorum answers, not a Task.Delay: almost every read is answered long before the
+            // hedge is due, and a delay left to fire would keep one timer per read in flight alive (and walked by the
+            // timer queue) for a quarter of the timeout. Disposing runs no callback, in the simulation too.
+            var silence = new TaskCompletionSource();
+            using (time.CreateTimer(static state => ((TaskCompletionSource)state!).TrySetResult(), silence, options.ReplicaTimeout / 4, Timeout.InfiniteTimeSpan))
             {
-                return needed;
+                if (await Task.WhenAny(quorum, silence.Task) == quorum && await quorum >= needed)
+                {
+                    return needed;
+                }
             }
 
             var next = order.Dequeue();
@@ -218,13 +218,6 @@ internal sealed class ReplicaCoordinator(
         var deadline = new CancellationTokenSource(options.ReplicaTimeout, time);
         registration = callerToken.Register(static state => ((CancellationTokenSource)state!).Cancel(), deadline);
         return deadline;
-    }
-
-    private static async Task DisposeWhenDoneAsync(List<Task<bool>> reads, CancellationTokenSource deadline, CancellationTokenRegistration registration)
-    {
-        await Task.WhenAll(reads);
-        await registration.DisposeAsync();
-        deadline.Dispose();
     }
 
     private static StoredEntry? Newest(StoredEntry?[] answers, bool[] answered)
@@ -241,35 +234,49 @@ internal sealed class ReplicaCoordinator(
         return newest;
     }
 
-    /// <summary>Read repair: once every replica has answered or failed, sends the newest entry to those that lag.</summary>
-    private async Task RepairWhenAllAnsweredAsync(ImmutableArray<NodeInfo> asked, int replicaCount, List<Task<bool>> reads, StoredEntry?[] answers, bool[] answered)
+    /// <summary>
+    /// Once every replica asked has answered or failed, ends the reads' deadline and, when <paramref name="repair"/>
+    /// holds, sends the newest entry to the replicas that lag (read repair). <paramref name="others"/> are the
+    /// replicas after this node, whose answers are at index 1 on.
+    /// </summary>
+    private async Task RepairWhenAllAnsweredAsync(ImmutableArray<NodeInfo> others, int replicaCount, List<Task<bool>> reads, StoredEntry?[] answers, bool[] answered, bool repair, CancellationTokenSource readDeadline, CancellationTokenRegistration registration)
     {
-        // Not tied to the client's request: the repair goes on after the client has its answer.
-        using var deadline = new CancellationTokenSource(options.ReplicaTimeout, time);
-        var cancellationToken = deadline.Token;
         await Task.WhenAll(reads);
-        if (Newest(answers, answered) is not { } newest)
+        await registration.DisposeAsync();
+        readDeadline.Dispose();
+        if (!repair || Newest(answers, answered) is not { } newest)
         {
             return;
         }
 
-        // Only the key's replicas are repaired; a stand-in that answered for a replica that is down gets no copy.
-        for (var i = 0; i < replicaCount; i++)
+        // Not tied to the client's request: the repair goes on after the client has its answer. Created only when a
+        // replica lags, which is rare: a timer per read for nothing would cost every read.
+        CancellationTokenSource? deadline = null;
+        try
         {
-            if (!answered[i] || (answers[i] is { } entry && entry.Version >= newest.Version))
+            // Only the key's replicas are repaired; a stand-in that answered for a replica that is down gets no copy.
+            for (var i = 0; i < replicaCount; i++)
             {
-                continue;
-            }
+                if (!answered[i] || (answers[i] is { } entry && entry.Version >= newest.Version))
+                {
+                    continue;
+                }
 
-            metrics?.ReadRepaired();
-            if (i == 0)
-            {
-                store.Apply(newest);
+                metrics?.ReadRepaired();
+                if (i == 0)
+                {
+                    store.Apply(newest);
+                }
+                else
+                {
+                    deadline ??= new CancellationTokenSource(options.ReplicaTimeout, time);
+                    await WriteToReplicaAsync(others[i - 1], newest, deadline.Token);
+                }
             }
-            else
-            {
-                await WriteToReplicaAsync(asked[i], newest, cancellationToken);
-            }
+        }
+        finally
+        {
+            deadline?.Dispose();
         }
     }
 
