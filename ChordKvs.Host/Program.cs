@@ -5,10 +5,10 @@
 // expensive on virtual machines) made a 3-node cluster serve about half again as many requests
 // (docs/performance.md). Read once, when the first socket is created, so it is set before anything else runs;
 // a value already in the environment (such as 0) wins.
-const string InlineSocketCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
-if (Environment.GetEnvironmentVariable(InlineSocketCompletions) is null)
+// NodeApplication then lets Kestrel run requests on that thread as well.
+if (Environment.GetEnvironmentVariable(ChordKvs.Host.NodeApplication.InlineSocketCompletionsVariable) is null)
 {
-    Environment.SetEnvironmentVariable(InlineSocketCompletions, "1");
+    Environment.SetEnvironmentVariable(ChordKvs.Host.NodeApplication.InlineSocketCompletionsVariable, "1");
 }
 
 return await ChordKvs.Host.ChordKvsCli.RunAsync(args, Console.Out, Console.Error);
