@@ -40,6 +40,13 @@ internal static class NodeApplication
         ArgumentNullException.ThrowIfNull(settings);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.Sources.Clear();
+        var inlineCompletions = Environment.GetEnvironmentVariable(InlineSocketCompletionsVariable) == "1";
+        if (inlineCompletions)
+        {
+            // A default that every other source overrides: the node's own code never blocks a thread after a reply.
+            builder.Configuration.AddInMemoryCollection([new("Transport:" + nameof(HttpTransportOptions.CompleteRepliesInline), "true")]);
+        }
+
         if (readEnvironment)
         {
             builder.Configuration
@@ -54,13 +61,15 @@ internal static class NodeApplication
         builder.WebHost.UseKestrelHttpsConfiguration();
 
         // With inline socket completions, Kestrel also runs each request (and each peer-stream message) on the socket's
-        // event thread instead of queueing it to the thread pool: one thread hop less per client request and per
-        // node-to-node message, which on two shared cores is a wake-up and a context switch each (docs/performance.md).
-        // Safe because nothing on a node's request path blocks a thread; both settings follow the one variable.
-        if (Environment.GetEnvironmentVariable(InlineSocketCompletionsVariable) == "1")
+        // event thread instead of queueing it to the thread pool, and a node-to-node call's caller resumes on the thread
+        // that received the reply (above): a thread hop less each, which on two shared cores is a wake-up and a context
+        // switch (docs/performance.md). Safe because nothing on a node's request path blocks a thread; all three
+        // settings follow the one variable.
+        if (inlineCompletions)
         {
             builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         }
+
         configureLogging?.Invoke(builder.Logging);
 
         builder.Services.AddOptions<ChordKvsNodeOptions>().Bind(builder.Configuration);

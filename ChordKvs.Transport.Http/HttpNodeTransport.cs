@@ -92,7 +92,7 @@ public sealed class HttpNodeTransport : INodeTransport, IDisposable
         ArgumentNullException.ThrowIfNull(request);
         var batcher = batchers.GetOrAdd((target.Address, request.IsAnsweredLocally), static (lane, transport) =>
             new RequestBatcher(batch => transport.SendBatchAsync(lane.Address, batch), transport.options.MaxBatchesInFlightPerPeer), this);
-        return batcher.SendAsync(new PendingRequest(target, request, serializer.SerializeRequest(request))).WaitAsync(cancellationToken);
+        return batcher.SendAsync(new PendingRequest(target, request, serializer.SerializeRequest(request), options.CompleteRepliesInline)).WaitAsync(cancellationToken);
     }
 
     /// <summary>

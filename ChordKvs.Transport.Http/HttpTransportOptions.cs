@@ -88,6 +88,16 @@ public sealed class HttpTransportOptions
     /// </summary>
     public bool UsePeerStreams { get; set; } = true;
 
+    /// <summary>
+    /// Whether the caller of <see cref="HttpNodeTransport.SendAsync"/> resumes on the thread that received its reply,
+    /// instead of on a thread-pool thread: one thread hop (a wake-up and a context switch) less per node-to-node call.
+    /// A batch's callers then resume one after another on that thread, so this is only for callers that never block
+    /// a thread after the reply — a caller that waits synchronously for another reply of the same batch would wait
+    /// forever. ChordKvs's own node code never blocks; <c>chordkvs node</c> turns this on together with inline socket
+    /// completions. Default: false.
+    /// </summary>
+    public bool CompleteRepliesInline { get; set; }
+
     /// <summary>Whether a cluster secret is configured.</summary>
     internal bool HasClusterSecret => !string.IsNullOrEmpty(ClusterSecret);
 }

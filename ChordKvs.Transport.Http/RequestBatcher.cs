@@ -91,8 +91,9 @@ internal sealed class RequestBatcher
 /// <param name="Target">The node the request is for.</param>
 /// <param name="Request">The request.</param>
 /// <param name="Body">The request serialized by <see cref="NodeMessageSerializer.SerializeRequest"/>.</param>
-internal sealed record PendingRequest(NodeInfo Target, NodeRequest Request, byte[] Body)
+/// <param name="CompleteInline">Whether the caller resumes on the thread that completes it (<see cref="HttpTransportOptions.CompleteRepliesInline"/>).</param>
+internal sealed record PendingRequest(NodeInfo Target, NodeRequest Request, byte[] Body, bool CompleteInline = false)
 {
     /// <summary>Completed by the batch sender with the reply or the failure.</summary>
-    public TaskCompletionSource<NodeReply> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public TaskCompletionSource<NodeReply> Completion { get; } = new(CompleteInline ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
 }

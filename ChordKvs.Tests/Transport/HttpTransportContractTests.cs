@@ -7,9 +7,12 @@ namespace ChordKvs.Tests.Transport;
 
 /// <summary>
 /// The transport contract over real HTTP: every node is its own Kestrel server on a loopback port, and every
-/// call carries the cluster secret, so the guarded path is the one under test.
+/// call carries the cluster secret, so the guarded path is the one under test. It runs once as a library user gets
+/// the transport, and once with <see cref="HttpTransportOptions.CompleteRepliesInline"/> as <c>chordkvs node</c> runs it.
 /// </summary>
-public sealed class HttpTransportContractTests : TransportContractTests
+[TestFixture(false)]
+[TestFixture(true)]
+public sealed class HttpTransportContractTests(bool completeRepliesInline) : TransportContractTests
 {
     // Longer than the defaults so that a slow first request on a loaded machine is not taken for a dead node;
     // a stopped node still fails at once, because its port refuses the connection.
@@ -22,8 +25,9 @@ public sealed class HttpTransportContractTests : TransportContractTests
 
     protected override TimeSpan FailureDeadline => TotalTimeout + TimeSpan.FromSeconds(5);
 
-    private static void Configure(HttpTransportOptions options)
+    private void Configure(HttpTransportOptions options)
     {
+        options.CompleteRepliesInline = completeRepliesInline;
         options.ClusterSecret = "contract-tests-secret";
         options.AttemptTimeout = AttemptTimeout;
         options.TotalTimeout = TotalTimeout;

@@ -125,5 +125,8 @@ internal sealed class KvCluster : IAsyncDisposable
         ["Node:Ring:FixFingersInterval"] = "00:00:00.500",
         ["Node:Limits:MaxKeyBytes"] = MaxKeyBytes.ToString(CultureInfo.InvariantCulture),
         ["Node:Limits:MaxValueBytes"] = MaxValueBytes.ToString(CultureInfo.InvariantCulture),
+
+        // As chordkvs node has it (NodeApplication, with the inline socket completions the test process lacks).
+        ["Transport:" + nameof(HttpTransportOptions.CompleteRepliesInline)] = "true",
     };
 }
