@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -27,21 +25,20 @@ public readonly record struct NodeId(ulong Value) : IComparable<NodeId>
     /// <summary>The largest identifier, 2^64 − 1.</summary>
     public static NodeId MaxValue => new(ulong.MaxValue);
 
+    // Keys up to this many UTF-8 bytes are encoded on the stack: every key within the default key limit (1 KiB).
+    private const int StackEncodedKeyBytes = 1024;
+
     /// <summary>The identifier of a key: the first 64 bits of SHA-1 over its UTF-8 bytes.</summary>
     public static NodeId ForKey(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return FromUtf8(Encoding.UTF8.GetBytes(key));
+        var length = Encoding.UTF8.GetByteCount(key);
+        Span<byte> utf8 = length <= StackEncodedKeyBytes ? stackalloc byte[StackEncodedKeyBytes] : new byte[length];
+        return FromUtf8(utf8[..Encoding.UTF8.GetBytes(key, utf8)]);
     }
 
     /// <summary>The identifier of a UTF-8 byte string: the first 64 bits of its SHA-1.</summary>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5350", Justification = "SHA-1 spreads identifiers evenly over the ring, as in the Chord paper; it protects nothing.")]
-    public static NodeId FromUtf8(ReadOnlySpan<byte> utf8)
-    {
-        Span<byte> digest = stackalloc byte[SHA1.HashSizeInBytes];
-        SHA1.HashData(utf8, digest);
-        return new NodeId(BinaryPrimitives.ReadUInt64BigEndian(digest));
-    }
+    public static NodeId FromUtf8(ReadOnlySpan<byte> utf8) => new(Sha1Prefix.Compute(utf8));
 
     /// <summary>
     /// The identifier of a node: derived from its address and, for virtual nodes, the index of the
