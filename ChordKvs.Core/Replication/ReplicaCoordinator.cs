@@ -143,6 +143,13 @@ internal sealed class ReplicaCoordinator(
     /// </summary>
     private async Task<(StoredEntry? Newest, int Replied)> ReadReplicasAsync(ImmutableArray<NodeInfo> candidates, string key, int required, int replicaCount, CancellationToken cancellationToken)
     {
+        if (required <= 1)
+        {
+            // Only this node's copy is asked for (a ring of one replica, or ?r=1): no call, so no deadline to keep and
+            // nothing to repair.
+            return (store.Get(key)?.AsOf(time.GetUtcNow(), options.TombstoneGracePeriod), 1);
+        }
+
         var answers = new StoredEntry?[candidates.Length + 1];
         var answered = new bool[candidates.Length + 1];
         answers[0] = store.Get(key);
