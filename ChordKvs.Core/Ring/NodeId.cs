@@ -33,8 +33,9 @@ public readonly record struct NodeId(ulong Value) : IComparable<NodeId>
     {
         ArgumentNullException.ThrowIfNull(key);
         var length = Encoding.UTF8.GetByteCount(key);
-        Span<byte> utf8 = length <= StackEncodedKeyBytes ? stackalloc byte[StackEncodedKeyBytes] : new byte[length];
-        return FromUtf8(utf8[..Encoding.UTF8.GetBytes(key, utf8)]);
+        Span<byte> utf8 = length <= StackEncodedKeyBytes ? stackalloc byte[length] : new byte[length];
+        Encoding.UTF8.GetBytes(key, utf8);
+        return FromUtf8(utf8);
     }
 
     /// <summary>The identifier of a UTF-8 byte string: the first 64 bits of its SHA-1.</summary>
