@@ -57,7 +57,7 @@ internal static class NodeApplication
 
         // With inline socket completions, Kestrel also runs each request (and each peer-stream message) on the socket's
         // event thread instead of queueing it to the thread pool, and a node-to-node call's caller resumes on the thread
-        // that received the reply (above): a thread hop less each, which on two shared cores is a wake-up and a context
+        // that received the reply (Defaults): a thread hop less each, which on two shared cores is a wake-up and a context
         // switch (docs/performance.md). Safe because nothing on a node's request path blocks a thread; all three
         // settings follow the one variable.
         if (inlineCompletions)
