@@ -61,7 +61,7 @@ internal sealed class MeterAggregator : IDisposable
                 foreach (var state in instruments.Values.Where(state => state.Instrument.IsObservable))
                 {
                     // An observable reports its whole current state each time; a series it no longer reports is gone.
-                    state.Series.Clear();
+                    state.ClearSeries();
                 }
             }
 
@@ -77,19 +77,11 @@ internal sealed class MeterAggregator : IDisposable
 
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        var sorted = new KeyValuePair<string, string>[tags.Length];
-        for (var i = 0; i < tags.Length; i++)
-        {
-            sorted[i] = new(tags[i].Key, Convert.ToString(tags[i].Value, CultureInfo.InvariantCulture) ?? string.Empty);
-        }
-
-        Array.Sort(sorted, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
-        var key = string.Join('\u001f', sorted.Select(tag => tag.Key + "=" + tag.Value));
         lock (gate)
         {
             if (instruments.TryGetValue(instrument, out var state))
             {
-                state.Record(key, sorted, value);
+                state.Record(tags, value);
             }
         }
     }
@@ -117,17 +109,25 @@ internal sealed class MeterAggregator : IDisposable
         private readonly MetricKind kind = KindOf(instrument);
         private readonly double[] bounds = KindOf(instrument) == MetricKind.Histogram ? BoundsOf(instrument) : [];
 
+        // Each tag list seen so far, as the instrument gave it, with its series: a measurement whose tags match one
+        // (the same keys and values in the same order, as an instrument's own call sites give them) finds its series
+        // without formatting, sorting or joining anything. Every client request records one, so this is a hot path.
+        private readonly List<(KeyValuePair<string, object?>[] Tags, Series Series)> seen = [];
+
         public Instrument Instrument => instrument;
 
-        public Dictionary<string, Series> Series { get; } = [];
+        /// <summary>The series by their sorted, formatted tags.</summary>
+        private Dictionary<string, Series> Series { get; } = [];
 
-        public void Record(string key, KeyValuePair<string, string>[] tags, double value)
+        public void ClearSeries()
         {
-            if (!Series.TryGetValue(key, out var series))
-            {
-                series = new Series(tags, kind == MetricKind.Histogram ? new long[bounds.Length + 1] : null);
-                Series.Add(key, series);
-            }
+            Series.Clear();
+            seen.Clear();
+        }
+
+        public void Record(ReadOnlySpan<KeyValuePair<string, object?>> tags, double value)
+        {
+            var series = Seen(tags) ?? Admit(tags);
 
             if (kind == MetricKind.Histogram)
             {
@@ -146,6 +146,58 @@ internal sealed class MeterAggregator : IDisposable
                 // Gauges keep their last value; observable counters report their running total.
                 series.Value = value;
             }
+        }
+
+        private Series? Seen(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            foreach (var (known, series) in seen)
+            {
+                if (SameTags(known, tags))
+                {
+                    return series;
+                }
+            }
+
+            return null;
+        }
+
+        private static bool SameTags(KeyValuePair<string, object?>[] known, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            if (known.Length != tags.Length)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < known.Length; i++)
+            {
+                if (!string.Equals(known[i].Key, tags[i].Key, StringComparison.Ordinal) || !object.Equals(known[i].Value, tags[i].Value))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>The series of tags not seen in this order before: found by their sorted, formatted form, or new.</summary>
+        private Series Admit(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            var sorted = new KeyValuePair<string, string>[tags.Length];
+            for (var i = 0; i < tags.Length; i++)
+            {
+                sorted[i] = new(tags[i].Key, Convert.ToString(tags[i].Value, CultureInfo.InvariantCulture) ?? string.Empty);
+            }
+
+            Array.Sort(sorted, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+            var key = string.Join('\u001f', sorted.Select(tag => tag.Key + "=" + tag.Value));
+            if (!Series.TryGetValue(key, out var series))
+            {
+                series = new Series(sorted, kind == MetricKind.Histogram ? new long[bounds.Length + 1] : null);
+                Series.Add(key, series);
+            }
+
+            seen.Add((tags.ToArray(), series));
+            return series;
         }
 
         public MetricSnapshot Snapshot() => new(instrument.Name, instrument.Unit, instrument.Description, kind,
