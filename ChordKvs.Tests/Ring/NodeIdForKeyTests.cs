@@ -1,0 +1,24 @@
+using System.Text;
+using ChordKvs.Core.Ring;
+
+namespace ChordKvs.Tests.Ring;
+
+/// <summary>A key's identifier is the first 64 bits of SHA-1 over its UTF-8 bytes, however long the key.</summary>
+public class NodeIdForKeyTests
+{
+    [TestCase("", 0xda39a3ee5e6b4b0dUL)]
+    [TestCase("abc", 0xa9993e364706816aUL)]
+    [TestCase("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 0x84983e441c3bd26eUL)]
+    public void Matches_the_published_sha1_test_vectors(string key, ulong expected) =>
+        Assert.That(NodeId.ForKey(key).Value, Is.EqualTo(expected));
+
+    [TestCase(1)]
+    [TestCase(512)]
+    [TestCase(513)]
+    [TestCase(3000)]
+    public void A_key_on_either_side_of_the_stack_buffer_gets_the_identifier_of_its_bytes(int characters)
+    {
+        var key = new string('ö', characters); // two UTF-8 bytes each: 512 fill the 1 KiB stack buffer exactly
+        Assert.That(NodeId.ForKey(key), Is.EqualTo(NodeId.FromUtf8(Encoding.UTF8.GetBytes(key))));
+    }
+}
