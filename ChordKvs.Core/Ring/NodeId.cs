@@ -32,14 +32,32 @@ public readonly record struct NodeId(ulong Value) : IComparable<NodeId>
     // (docs/performance.md, change 9).
     private const int StackEncodedKeyBytes = 1024;
 
+    // The last key this thread hashed, and its identifier. A client request hashes the same key string two to four
+    // times on its way through the node (routing, the write lock's stripe, the store's lookup, the new entry), and its
+    // continuations mostly run on one thread, so all but the first are a reference comparison. Strings are immutable:
+    // the same object always has the same identifier, so a hit can never be wrong, and a miss just hashes.
+    [ThreadStatic]
+    private static string? lastHashedKey;
+
+    [ThreadStatic]
+    private static ulong lastHashedKeyId;
+
     /// <summary>The identifier of a key: the first 64 bits of SHA-1 over its UTF-8 bytes.</summary>
     public static NodeId ForKey(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
+        if (ReferenceEquals(key, lastHashedKey))
+        {
+            return new NodeId(lastHashedKeyId);
+        }
+
         var length = Encoding.UTF8.GetByteCount(key);
         Span<byte> utf8 = length <= StackEncodedKeyBytes ? stackalloc byte[length] : new byte[length];
         Encoding.UTF8.GetBytes(key, utf8);
-        return FromUtf8(utf8);
+        var id = FromUtf8(utf8);
+        lastHashedKeyId = id.Value;
+        lastHashedKey = key;
+        return id;
     }
 
     /// <summary>The identifier of a UTF-8 byte string: the first 64 bits of its SHA-1.</summary>

@@ -21,4 +21,20 @@ public class NodeIdForKeyTests
         var key = new string('ö', characters); // two UTF-8 bytes each: 512 fill the 1 KiB stack buffer exactly
         Assert.That(NodeId.ForKey(key), Is.EqualTo(NodeId.FromUtf8(Encoding.UTF8.GetBytes(key))));
     }
+
+    [Test]
+    public void Hashing_the_same_key_again_or_another_key_in_between_gives_each_key_its_own_identifier()
+    {
+        // ForKey remembers the last key string it hashed on a thread; that must never answer for another key.
+        var abc = new string("abc".AsSpan());
+        var copyOfAbc = new string("abc".AsSpan());
+        Assert.Multiple(() =>
+        {
+            Assert.That(NodeId.ForKey(abc).Value, Is.EqualTo(0xa9993e364706816aUL));
+            Assert.That(NodeId.ForKey(abc).Value, Is.EqualTo(0xa9993e364706816aUL), "the same string again");
+            Assert.That(NodeId.ForKey(string.Empty).Value, Is.EqualTo(0xda39a3ee5e6b4b0dUL), "another key right after");
+            Assert.That(NodeId.ForKey(copyOfAbc).Value, Is.EqualTo(0xa9993e364706816aUL), "an equal string that is another object");
+            Assert.That(NodeId.ForKey(abc).Value, Is.EqualTo(0xa9993e364706816aUL), "the first string once more");
+        });
+    }
 }
