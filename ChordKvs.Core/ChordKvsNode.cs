@@ -64,7 +64,7 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
         _values = new JsonValueValidator(options.Limits);
         _clock = new HybridLogicalClock(time, self.Id);
         _failures = new PeerFailureDetector(time, options.Replication.SuspicionPeriod);
-        _coordinator = new ReplicaCoordinator(Ring, Store, _clock, transport, options.Replication, time, _failures, metrics);
+        _coordinator = new ReplicaCoordinator(Ring, options.Ring.SuccessorListLength, Store, _clock, transport, options.Replication, time, _failures, metrics);
         _replicator = new RangeReplicator(Ring, Store, transport, options.Replication, time, metrics);
         _strays = new StrayEntryHandOff(Ring, options.Ring.SuccessorListLength, Store, transport, options.Replication, metrics);
         _metrics = metrics;
@@ -252,12 +252,19 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
     {
         Interlocked.Increment(ref _clientRequests);
         LookupResult lookup;
+        ImmutableArray<NodeInfo>? readReplicas;
         try
         {
             var keyId = NodeId.ForKey(key);
-            lookup = WholeRingView.KeySuccessors(Ring.Routing, _options.Ring.SuccessorListLength, keyId) is { } known
-                ? new LookupResult(keyId, known, 0, 0)
-                : await Ring.FindSuccessorAsync(keyId, cancellationToken);
+            if (_coordinator.Placement.TryPlace(keyId, out var known, out readReplicas))
+            {
+                lookup = new LookupResult(keyId, known, 0, 0);
+            }
+            else
+            {
+                lookup = await Ring.FindSuccessorAsync(keyId, cancellationToken);
+                readReplicas = ReplicaSet.WithSelfFirst(Self, lookup.Successors, _options.Replication.ReplicaCount);
+            }
         }
         catch (LookupTimeoutException exception)
         {
@@ -272,7 +279,7 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
 
         // A read may be coordinated by any replica of the key, so a node that holds one answers it without the
         // forward to the responsible node (writes still go there, where preconditions are checked and versions made).
-        if (request is CoordinateReadRequest read && ReplicaSet.WithSelfFirst(Self, lookup.Successors, _options.Replication.ReplicaCount) is { } replicas)
+        if (request is CoordinateReadRequest read && readReplicas is { } replicas)
         {
             return await _coordinator.ReadAsync(read, replicas, cancellationToken);
         }

@@ -52,7 +52,7 @@ public static class ChordKvsEndpointRouteBuilderExtensions
         var services = endpoints.ServiceProvider;
         var service = services.GetRequiredService<ChordKvsNodeService>();
         var options = services.GetRequiredService<IOptions<ChordKvsNodeOptions>>().Value;
-        var kv = new KvEndpoints(service, options, services.GetRequiredService<ILoggerFactory>().CreateLogger<KvEndpoints>());
+        var kv = new KvEndpoints(service, options, services.GetRequiredService<ChordKvsMetrics>(), services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>().CreateLogger<KvEndpoints>());
         var cluster = new ClusterEndpoints(service, options);
 
         var api = endpoints.MapGroup(string.Empty)
@@ -64,7 +64,6 @@ public static class ChordKvsEndpointRouteBuilderExtensions
         }
 
         var keys = api.MapGroup(KvEndpoints.Prefix);
-        keys.AddEndpointFilter(new ClientRequestMetricsFilter(services.GetRequiredService<ChordKvsMetrics>(), services.GetRequiredService<TimeProvider>()));
 
         // The route only selects the handler; the key itself is read from the raw target (see RawTargetKey).
         keys.MapGet("/{**key}", kv.GetAsync).WithName("ChordKvsGet").DescribeGet(options);

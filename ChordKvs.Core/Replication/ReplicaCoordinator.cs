@@ -29,6 +29,7 @@ namespace ChordKvs.Core.Replication;
 /// </remarks>
 internal sealed class ReplicaCoordinator(
     ChordNode ring,
+    int successorListLength,
     VersionedStore store,
     HybridLogicalClock clock,
     INodeTransport transport,
@@ -41,18 +42,31 @@ internal sealed class ReplicaCoordinator(
     // threads cannot both pass a create-only check; writes of different keys rarely wait on each other.
     private const int WriteLockStripes = 64;
     private readonly Lock[] _writeLocks = [.. Enumerable.Range(0, WriteLockStripes).Select(_ => new Lock())];
+    private ReplicaPlacement? _placement;
+
+    /// <summary>The placement of the ring's current routing snapshot, worked out again only when routing has changed.</summary>
+    public ReplicaPlacement Placement
+    {
+        get
+        {
+            // A race between two threads builds one placement twice, and either copy is right.
+            var placement = ReplicaPlacement.For(ring.Routing, Volatile.Read(ref _placement), options.ReplicaCount, successorListLength);
+            Volatile.Write(ref _placement, placement);
+            return placement;
+        }
+    }
 
     /// <summary>Applies a client write or delete as the key's coordinator.</summary>
     public async Task<KvResult> WriteAsync(CoordinateWriteRequest request, CancellationToken cancellationToken)
     {
-        var state = ring.Routing;
-        var replicas = ReplicaSet.Of(state, options.ReplicaCount);
+        var placement = Placement;
+        var replicas = placement.Replicas;
         var required = Math.Min(request.WriteQuorum ?? options.EffectiveWriteQuorum, replicas.Length);
         if (request.Conditions != WriteConditions.None || request.Value is null)
         {
             // A precondition, and a delete's "is there a value to delete", are judged on the newest version among R
             // replicas, not on this node's copy alone, which lags right after it took over the key's range.
-            var (newest, _) = await ReadReplicasAsync(Candidates(state), request.Key, Math.Min(options.EffectiveReadQuorum, replicas.Length), replicas.Length, cancellationToken);
+            var (newest, _) = await ReadReplicasAsync(placement.Candidates, request.Key, Math.Min(options.EffectiveReadQuorum, replicas.Length), replicas.Length, cancellationToken);
             if (newest is not null)
             {
                 store.Apply(newest);
@@ -91,10 +105,7 @@ internal sealed class ReplicaCoordinator(
         }
 
         var version = entry.Version;
-
-        using var deadline = ReplicaDeadline(cancellationToken, out var registration);
-        using var _ = registration;
-        var acknowledged = 1 + await AskLiveSuccessorsAsync(Candidates(state), replicas.Length - 1, required - 1, (replica, _) => WriteToReplicaAsync(replica, entry, deadline.Token), deadline.Token);
+        var acknowledged = replicas.Length == 1 ? 1 : 1 + await ReplicateAsync(placement.Candidates, replicas.Length - 1, required - 1, entry, cancellationToken);
         if (acknowledged < required)
         {
             return new KvResult(KvOutcome.Unavailable, version, Acknowledged: acknowledged, Required: required, Problem:
@@ -108,8 +119,16 @@ internal sealed class ReplicaCoordinator(
     /// <summary>Reads a key as its coordinator: the newest version among R replicas, repairing those that lag.</summary>
     public Task<KvResult> ReadAsync(CoordinateReadRequest request, CancellationToken cancellationToken)
     {
-        var state = ring.Routing;
-        return ReadAsync(request, ReplicaSet.Of(state, options.ReplicaCount).Length, Candidates(state), cancellationToken);
+        var placement = Placement;
+        return ReadAsync(request, placement.Replicas.Length, placement.Candidates, cancellationToken);
+    }
+
+    /// <summary>Sends <paramref name="entry"/> to <paramref name="wanted"/> other replicas; returns how many of the <paramref name="needed"/> acknowledged.</summary>
+    private async Task<int> ReplicateAsync(ImmutableArray<NodeInfo> candidates, int wanted, int needed, StoredEntry entry, CancellationToken cancellationToken)
+    {
+        using var deadline = ReplicaDeadline(cancellationToken, out var registration);
+        using var _ = registration;
+        return await AskLiveSuccessorsAsync(candidates, wanted, needed, (replica, _) => WriteToReplicaAsync(replica, entry, deadline.Token), deadline.Token);
     }
 
     /// <summary>
@@ -169,10 +188,6 @@ internal sealed class ReplicaCoordinator(
 
         return (Newest(answers, answered)?.AsOf(time.GetUtcNow(), options.TombstoneGracePeriod), replied);
     }
-
-    /// <summary>Every distinct node of the successor list, nearest first: the replicas, then their stand-ins.</summary>
-    private static ImmutableArray<NodeInfo> Candidates(RoutingState state) =>
-        ReplicaSet.Of(state, state.Successors.Length + 1).RemoveAt(0);
 
     /// <summary>
     /// Asks the first <paramref name="wanted"/> of <paramref name="candidates"/> not suspected of being down (suspected ones only when

@@ -21,21 +21,13 @@ public static class WholeRingView
     /// </summary>
     public static ImmutableArray<NodeInfo>? KeySuccessors(RoutingState state, int successorListLength, NodeId key)
     {
-        ArgumentNullException.ThrowIfNull(state);
-        if (state.IsAlone)
-        {
-            return state.Successors;
-        }
-
-        var successors = state.Successors;
-        if (successors.Length >= successorListLength || state.Predecessor is not { } predecessor || predecessor.Id != successors[^1].Id)
+        if (Ring(state, successorListLength) is not { } ring)
         {
             return null;
         }
 
-        // The ring in clockwise order from this node; the key's successor is the first node at or after the key.
-        var ring = successors.Insert(0, state.Self);
-        var previous = successors[^1].Id;
+        // The key's successor is the first node at or after the key.
+        var previous = ring[^1].Id;
         for (var i = 0; i < ring.Length; i++)
         {
             if (RingInterval.IsInHalfOpen(key, previous, ring[i].Id))
@@ -47,5 +39,23 @@ public static class WholeRingView
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Every node of the ring in clockwise order from this one (this node first), or null when
+    /// <paramref name="state"/> does not show the whole ring.
+    /// </summary>
+    public static ImmutableArray<NodeInfo>? Ring(RoutingState state, int successorListLength)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.IsAlone)
+        {
+            return state.Successors;
+        }
+
+        var successors = state.Successors;
+        return successors.Length >= successorListLength || state.Predecessor is not { } predecessor || predecessor.Id != successors[^1].Id
+            ? null
+            : successors.Insert(0, state.Self);
     }
 }
