@@ -92,8 +92,14 @@ public sealed class HttpNodeTransport : INodeTransport, IDisposable
         ArgumentNullException.ThrowIfNull(request);
         var batcher = batchers.GetOrAdd((target.Address, request.IsAnsweredLocally), static (lane, transport) =>
             new RequestBatcher(batch => transport.SendBatchAsync(lane.Address, batch), transport.options.MaxBatchesInFlightPerPeer), this);
-        return batcher.SendAsync(new PendingRequest(target, request, serializer.SerializeRequest(request), options.CompleteRepliesInline)).WaitAsync(cancellationToken);
+        // Encoded at once for the path it will most likely take, so that the batcher knows its size; a batch that takes
+        // the other path after all (a peer without a stream) encodes its requests again (JsonBody).
+        var body = options.UsePeerStreams ? PeerStreamFormat.WriteRequest(request, serializer) : serializer.SerializeRequest(request);
+        return batcher.SendAsync(new PendingRequest(target, request, body, options.CompleteRepliesInline)).WaitAsync(cancellationToken);
     }
+
+    /// <summary>The request of <paramref name="item"/> as JSON, the encoding of the HTTP endpoints.</summary>
+    private byte[] JsonBody(PendingRequest item) => options.UsePeerStreams ? serializer.SerializeRequest(item.Request) : item.Body;
 
     /// <summary>
     /// Sends one request on its own to <c>/internal/v1/nodes/{id}/rpc</c>, as a batch of one goes: the peer's error
@@ -156,12 +162,12 @@ public sealed class HttpNodeTransport : INodeTransport, IDisposable
 
             if (batch.Count == 1)
             {
-                batch[0].Completion.TrySetResult(await SendAloneAsync(first, batch[0].Request, batch[0].Body));
+                batch[0].Completion.TrySetResult(await SendAloneAsync(first, batch[0].Request, JsonBody(batch[0])));
                 return;
             }
 
             var uri = EndpointUri(first, address, ChordKvsInternalApi.BatchPath);
-            var body = NodeRpcBatchFormat.WriteRequests([.. batch.Select(item => (item.Target.Id, item.Body))]);
+            var body = NodeRpcBatchFormat.WriteRequests([.. batch.Select(item => (item.Target.Id, JsonBody(item)))]);
             using var message = NewPost(uri, body, batch.All(item => item.Request.IsIdempotent));
             HttpResponseMessage response;
             try
@@ -185,10 +191,10 @@ public sealed class HttpNodeTransport : INodeTransport, IDisposable
                     return;
                 }
 
-                Complete(batch, await response.Content.ReadAsByteArrayAsync());
+                Complete(batch, NodeRpcBatchFormat.ReadReplies(await response.Content.ReadAsByteArrayAsync(), serializer));
             }
         }
-        catch (Exception ex) when (ex is JsonException or NotSupportedException)
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidDataException)
         {
             FailAll(batch, item => new NodeUnreachableException(item.Target, $"it answered a batch of requests with a body that is not a batch of node replies ({ex.Message}); it may run an incompatible version", ex));
         }
@@ -222,7 +228,7 @@ public sealed class HttpNodeTransport : INodeTransport, IDisposable
             return;
         }
 
-        Complete(batch, replies.Span);
+        Complete(batch, PeerStreamFormat.ReadReplies(replies.Span, serializer));
     }
 
     /// <summary>The peer stream to the process at <paramref name="address"/>; null when the address is no HTTP URL.</summary>
@@ -244,14 +250,13 @@ public sealed class HttpNodeTransport : INodeTransport, IDisposable
         return new PeerStream(uri, transport.streamInvoker.Value, transport.options, transport.time);
     }, (this, target));
 
-    /// <summary>Completes every item of a batch from the peer's replies (<see cref="NodeRpcBatchFormat"/>).</summary>
-    /// <exception cref="JsonException">The replies are not a batch reply, or not one item per request.</exception>
-    private void Complete(IReadOnlyList<PendingRequest> batch, ReadOnlySpan<byte> body)
+    /// <summary>Completes every item of a batch from the peer's replies, read in either format.</summary>
+    /// <exception cref="InvalidDataException">The replies are not one item per request.</exception>
+    private static void Complete(IReadOnlyList<PendingRequest> batch, List<BatchItemReply> replies)
     {
-        var replies = NodeRpcBatchFormat.ReadReplies(body, serializer);
         if (replies.Count != batch.Count)
         {
-            throw new JsonException($"It answered {replies.Count} items to a batch of {batch.Count}.");
+            throw new InvalidDataException($"It answered {replies.Count} items to a batch of {batch.Count}.");
         }
 
         for (var i = 0; i < batch.Count; i++)

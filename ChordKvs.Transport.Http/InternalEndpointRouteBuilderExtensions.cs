@@ -32,8 +32,9 @@ public static class InternalEndpointRouteBuilderExtensions
         var services = endpoints.ServiceProvider;
         var options = services.GetRequiredService<IOptions<HttpTransportOptions>>().Value;
         var logger = services.GetRequiredService<ILogger<NodeRpcEndpoint>>();
-        var rpc = new NodeRpcEndpoint(services.GetRequiredService<LocalNodeRegistry>(), services.GetRequiredService<NodeMessageSerializer>(), logger);
-        var stream = new PeerStreamEndpoint(rpc, logger, services.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None);
+        var serializer = services.GetRequiredService<NodeMessageSerializer>();
+        var rpc = new NodeRpcEndpoint(services.GetRequiredService<LocalNodeRegistry>(), serializer, logger);
+        var stream = new PeerStreamEndpoint(rpc, serializer, logger, services.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None);
 
         // The WebSocket middleware only adds the upgrade feature (and does nothing when the host already uses it);
         // run here rather than in the host's pipeline so that mapping the endpoints is all a host has to do.

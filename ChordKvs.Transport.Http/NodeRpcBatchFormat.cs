@@ -27,14 +27,7 @@ internal static class NodeRpcBatchFormat
     /// <summary>Writes a request batch from requests already serialized by <see cref="NodeMessageSerializer.SerializeRequest"/>.</summary>
     public static byte[] WriteRequests(IReadOnlyList<(NodeId To, byte[] Request)> items)
     {
-        var buffer = new ArrayBufferWriter<byte>(RequestsSizeHint(items));
-        WriteRequests(buffer, items);
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    /// <summary>Writes a request batch to <paramref name="buffer"/>, after whatever it already holds (a stream frame's header).</summary>
-    public static void WriteRequests(IBufferWriter<byte> buffer, IReadOnlyList<(NodeId To, byte[] Request)> items)
-    {
+        var buffer = new ArrayBufferWriter<byte>(items.Sum(item => item.Request.Length + 40) + 2);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartArray();
@@ -49,10 +42,9 @@ internal static class NodeRpcBatchFormat
 
             writer.WriteEndArray();
         }
-    }
 
-    /// <summary>A buffer size that holds the request batch of <paramref name="items"/>.</summary>
-    public static int RequestsSizeHint(IReadOnlyList<(NodeId To, byte[] Request)> items) => items.Sum(item => item.Request.Length + 40) + 2;
+        return buffer.WrittenSpan.ToArray();
+    }
 
     /// <summary>
     /// Reads a request batch. An item whose <c>to</c> is not a node identifier comes back with a null request and the
@@ -102,20 +94,10 @@ internal static class NodeRpcBatchFormat
         return items;
     }
 
-    /// <summary>Writes the replies of a batch: each item is a serialized reply or an error status with its detail.</summary>
-    public static byte[] WriteReplies(IReadOnlyList<BatchItemOutcome> outcomes)
+    /// <summary>Writes the replies of a batch: each item is a reply or an error status with its detail.</summary>
+    public static byte[] WriteReplies(IReadOnlyList<BatchItemOutcome> outcomes, NodeMessageSerializer serializer)
     {
-        var buffer = new ArrayBufferWriter<byte>(RepliesSizeHint(outcomes));
-        WriteReplies(buffer, outcomes);
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    /// <summary>A buffer size that holds the replies of <paramref name="outcomes"/>.</summary>
-    public static int RepliesSizeHint(IReadOnlyList<BatchItemOutcome> outcomes) => outcomes.Sum(outcome => (outcome.Reply?.Length ?? 0) + 64) + 2;
-
-    /// <summary>Writes the replies of a batch to <paramref name="buffer"/>, after whatever it already holds (a stream frame's header).</summary>
-    public static void WriteReplies(IBufferWriter<byte> buffer, IReadOnlyList<BatchItemOutcome> outcomes)
-    {
+        var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartArray();
@@ -125,7 +107,7 @@ internal static class NodeRpcBatchFormat
                 if (outcome.Reply is { } reply)
                 {
                     writer.WritePropertyName("reply");
-                    writer.WriteRawValue(reply, skipInputValidation: true);
+                    writer.WriteRawValue(serializer.SerializeReply(reply), skipInputValidation: true);
                 }
                 else
                 {
@@ -138,6 +120,8 @@ internal static class NodeRpcBatchFormat
 
             writer.WriteEndArray();
         }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>Reads the replies of a batch, in request order.</summary>
@@ -203,8 +187,8 @@ internal static class NodeRpcBatchFormat
     }
 }
 
-/// <summary>What the batch endpoint answers for one item: a serialized reply, or an error status and its detail.</summary>
-internal readonly record struct BatchItemOutcome(byte[]? Reply, int Status, string? Detail);
+/// <summary>What the batch endpoint answers for one item: a reply, or an error status and its detail.</summary>
+internal readonly record struct BatchItemOutcome(NodeReply? Reply, int Status, string? Detail);
 
 /// <summary>One item of a batch reply as the sender reads it: the reply, or the error status and its detail.</summary>
 internal readonly record struct BatchItemReply(NodeReply? Reply, int Status, string? Detail);

@@ -60,8 +60,8 @@ internal sealed class NodeRpcEndpoint(LocalNodeRegistry registry, NodeMessageSer
         }
 
         var outcome = await AnswerAsync(handler, id, request, cancellationToken);
-        return outcome.Reply is { } body
-            ? TypedResults.Bytes(body, NodeMessageSerializer.MediaType)
+        return outcome.Reply is { } reply
+            ? TypedResults.Bytes(serializer.SerializeReply(reply), NodeMessageSerializer.MediaType)
             : TypedResults.Problem(statusCode: outcome.Status, title: "Node request failed", detail: outcome.Detail);
     }
 
@@ -79,7 +79,7 @@ internal sealed class NodeRpcEndpoint(LocalNodeRegistry registry, NodeMessageSer
         {
             using var body = new MemoryStream((int)Math.Min(httpContext.Request.ContentLength ?? 0, NodeRpcBatchFormat.MaxRequestBytes));
             await httpContext.Request.Body.CopyToAsync(body, cancellationToken);
-            answers = AnswerBatch(body.GetBuffer().AsSpan(0, (int)body.Length), cancellationToken);
+            answers = AnswerBatch(NodeRpcBatchFormat.ReadRequests(body.GetBuffer().AsSpan(0, (int)body.Length), serializer), cancellationToken);
         }
         catch (Exception ex) when (ex is JsonException or NotSupportedException)
         {
@@ -91,20 +91,16 @@ internal sealed class NodeRpcEndpoint(LocalNodeRegistry registry, NodeMessageSer
             return Reject("batch", ex.StatusCode, "Unreadable node request batch", $"The request body could not be read: {ex.Message}");
         }
 
-        return TypedResults.Bytes(NodeRpcBatchFormat.WriteReplies(await answers), NodeMessageSerializer.MediaType);
+        return TypedResults.Bytes(NodeRpcBatchFormat.WriteReplies(await answers, serializer), NodeMessageSerializer.MediaType);
     }
 
     /// <summary>
-    /// Reads a request batch (<see cref="NodeRpcBatchFormat"/>) and starts answering it: the one piece behind both
-    /// <c>POST /internal/v1/batch</c> and the peer stream. Each item is answered as the single-request endpoint would
-    /// answer it.
+    /// Starts answering a request batch read by <see cref="NodeRpcBatchFormat"/> or <see cref="PeerStreamFormat"/>: the
+    /// one piece behind both <c>POST /internal/v1/batch</c> and the peer stream. Each item is answered as the
+    /// single-request endpoint would answer it.
     /// </summary>
-    /// <exception cref="JsonException">The body is not a request batch (thrown at once, before anything is handled).</exception>
-    /// <exception cref="NotSupportedException">A request in it has a type this node does not know (thrown at once).</exception>
-    public Task<BatchItemOutcome[]> AnswerBatch(ReadOnlySpan<byte> body, CancellationToken cancellationToken)
+    public Task<BatchItemOutcome[]> AnswerBatch(List<(NodeId To, NodeRequest? Request, string? Error)> items, CancellationToken cancellationToken)
     {
-        var items = NodeRpcBatchFormat.ReadRequests(body, serializer);
-
         // Started together, awaited in order: the requests a batch carries are answered locally and at once, so this
         // costs no more than handling them one by one, and one slow item cannot delay the start of the others.
         var answers = new Task<BatchItemOutcome>[items.Count];
@@ -121,14 +117,14 @@ internal sealed class NodeRpcEndpoint(LocalNodeRegistry registry, NodeMessageSer
         return Task.WhenAll(answers);
     }
 
-    /// <summary>Hands one request to its node and serialises the reply, or says why there is none (500).</summary>
+    /// <summary>Hands one request to its node and returns the reply, or says why there is none (500).</summary>
     private async Task<BatchItemOutcome> AnswerAsync(INodeRequestHandler handler, NodeId id, NodeRequest request, CancellationToken cancellationToken)
     {
         try
         {
             var reply = await handler.HandleAsync(request, cancellationToken)
                 ?? throw new InvalidOperationException($"The handler of node {id} answered {request.GetType().Name} with null.");
-            return new BatchItemOutcome(serializer.SerializeReply(reply), StatusCodes.Status200OK, null);
+            return new BatchItemOutcome(reply, StatusCodes.Status200OK, null);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

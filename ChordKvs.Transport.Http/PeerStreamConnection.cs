@@ -47,6 +47,7 @@ internal sealed class PeerStreamConnection : IDisposable
     {
         var socket = new ClientWebSocket();
         socket.Options.HttpVersion = HttpVersion.Version11;
+        socket.Options.AddSubProtocol(PeerStreamFormat.SubProtocol);
         if (!string.IsNullOrEmpty(clusterSecret))
         {
             socket.Options.SetRequestHeader(ChordKvsInternalApi.SecretHeaderName, clusterSecret);
@@ -56,6 +57,11 @@ internal sealed class PeerStreamConnection : IDisposable
         {
             using var connectTimeout = new CancellationTokenSource(timeout, time);
             await socket.ConnectAsync(uri, invoker, connectTimeout.Token);
+            if (socket.SubProtocol != PeerStreamFormat.SubProtocol)
+            {
+                // A peer of an older version accepts the upgrade without the subprotocol, and would not read the format.
+                throw new WebSocketException(WebSocketError.UnsupportedProtocol, $"{uri.Authority} does not speak the peer stream format '{PeerStreamFormat.SubProtocol}'");
+            }
         }
         catch
         {
@@ -68,7 +74,7 @@ internal sealed class PeerStreamConnection : IDisposable
         return connection;
     }
 
-    /// <summary>Sends one batch and returns the peer's replies to it, in <see cref="NodeRpcBatchFormat"/>.</summary>
+    /// <summary>Sends one batch (items from <see cref="PeerStreamFormat.WriteRequest"/>) and returns the peer's replies to it, in <see cref="PeerStreamFormat"/>.</summary>
     /// <exception cref="TimeoutException">No reply within the timeout.</exception>
     /// <exception cref="IOException">The connection broke or was closed; the message says how.</exception>
     public async Task<ReadOnlyMemory<byte>> ExchangeAsync(IReadOnlyList<(NodeId To, byte[] Request)> items)

@@ -21,7 +21,7 @@ namespace ChordKvs.Transport.Http;
 /// internal endpoints' body limit, closes the stream with a policy-violation (or message-too-big) status; the node
 /// itself is unaffected. The streams are closed when the application stops, so that shutdown does not wait on them.
 /// </remarks>
-internal sealed class PeerStreamEndpoint(NodeRpcEndpoint rpc, ILogger logger, CancellationToken applicationStopping)
+internal sealed class PeerStreamEndpoint(NodeRpcEndpoint rpc, NodeMessageSerializer serializer, ILogger logger, CancellationToken applicationStopping)
 {
     // WebSocket close reasons may carry at most 123 bytes of UTF-8.
     private const int MaxCloseReasonBytes = 123;
@@ -39,6 +39,16 @@ internal sealed class PeerStreamEndpoint(NodeRpcEndpoint rpc, ILogger logger, Ca
             return;
         }
 
+        if (!context.WebSockets.WebSocketRequestedProtocols.Contains(PeerStreamFormat.SubProtocol))
+        {
+            // A node of another version, which speaks another format: it sends by HTTP instead.
+            await TypedResults.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "Unsupported peer stream format",
+                detail: $"This node speaks the peer stream format '{PeerStreamFormat.SubProtocol}'; request it as the WebSocket subprotocol, or send requests by HTTP.").ExecuteAsync(context);
+            return;
+        }
+
         if (applicationStopping.IsCancellationRequested)
         {
             // A stream opened now would be closed at once; the peer sends by HTTP instead while this node leaves.
@@ -50,7 +60,7 @@ internal sealed class PeerStreamEndpoint(NodeRpcEndpoint rpc, ILogger logger, Ca
         }
 
         var limit = MessageLimit(context);
-        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(PeerStreamFormat.SubProtocol);
         using var closing = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, applicationStopping);
         using var sendLock = new SemaphoreSlim(1, 1);
         var buffer = new byte[PeerStreamFrame.InitialReceiveBufferBytes];
@@ -113,20 +123,20 @@ internal sealed class PeerStreamEndpoint(NodeRpcEndpoint rpc, ILogger logger, Ca
 
         try
         {
-            answers = rpc.AnswerBatch(batch, cancellationToken);
+            answers = rpc.AnswerBatch(PeerStreamFormat.ReadRequests(batch, serializer), cancellationToken);
             return null;
         }
-        catch (Exception ex) when (ex is JsonException or NotSupportedException)
+        catch (Exception ex) when (ex is InvalidDataException or JsonException or NotSupportedException)
         {
             return $"Not a request batch: {ex.Message}";
         }
     }
 
-    private static async Task ReplyAsync(WebSocket socket, SemaphoreSlim sendLock, long id, Task<BatchItemOutcome[]> answers, CancellationToken cancellationToken)
+    private async Task ReplyAsync(WebSocket socket, SemaphoreSlim sendLock, long id, Task<BatchItemOutcome[]> answers, CancellationToken cancellationToken)
     {
         try
         {
-            var frame = PeerStreamFrame.WriteReplies(id, await answers);
+            var frame = PeerStreamFrame.WriteReplies(id, await answers, serializer);
             await sendLock.WaitAsync(cancellationToken);
             try
             {

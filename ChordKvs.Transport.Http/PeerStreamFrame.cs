@@ -8,7 +8,7 @@ namespace ChordKvs.Transport.Http;
 /// <summary>
 /// The messages of the peer stream (<see cref="ChordKvsInternalApi.StreamPath"/>): each binary WebSocket message is
 /// an 8-byte little-endian correlation identifier followed by a request batch, or by the replies to the batch that
-/// carried the same identifier, in <see cref="NodeRpcBatchFormat"/>.
+/// carried the same identifier, in <see cref="PeerStreamFormat"/>.
 /// </summary>
 /// <remarks>
 /// The identifier is what lets the server answer batches in any order: a reply travels as soon as its batch is
@@ -22,19 +22,19 @@ internal static class PeerStreamFrame
     /// <summary>The receive buffer a stream starts with; it grows to the largest message received.</summary>
     public const int InitialReceiveBufferBytes = 16 * 1024;
 
-    /// <summary>A message carrying the request batch <paramref name="items"/> under <paramref name="id"/>.</summary>
+    /// <summary>A message carrying the request batch <paramref name="items"/> (each from <see cref="PeerStreamFormat.WriteRequest"/>) under <paramref name="id"/>.</summary>
     public static ArrayBufferWriter<byte> WriteRequests(long id, IReadOnlyList<(NodeId To, byte[] Request)> items)
     {
-        var buffer = Start(id, NodeRpcBatchFormat.RequestsSizeHint(items));
-        NodeRpcBatchFormat.WriteRequests(buffer, items);
+        var buffer = Start(id, PeerStreamFormat.RequestsSizeHint(items));
+        PeerStreamFormat.WriteRequests(buffer, items);
         return buffer;
     }
 
     /// <summary>A message carrying the replies <paramref name="outcomes"/> to the batch sent under <paramref name="id"/>.</summary>
-    public static ArrayBufferWriter<byte> WriteReplies(long id, IReadOnlyList<BatchItemOutcome> outcomes)
+    public static ArrayBufferWriter<byte> WriteReplies(long id, IReadOnlyList<BatchItemOutcome> outcomes, NodeMessageSerializer serializer)
     {
-        var buffer = Start(id, NodeRpcBatchFormat.RepliesSizeHint(outcomes));
-        NodeRpcBatchFormat.WriteReplies(buffer, outcomes);
+        var buffer = Start(id, 256);
+        PeerStreamFormat.WriteReplies(buffer, outcomes, serializer);
         return buffer;
     }
 

@@ -90,7 +90,13 @@ internal sealed class RequestBatcher
 /// <summary>A request waiting in a <see cref="RequestBatcher"/>: where it goes, its serialized body and its reply.</summary>
 /// <param name="Target">The node the request is for.</param>
 /// <param name="Request">The request.</param>
-/// <param name="Body">The request serialized by <see cref="NodeMessageSerializer.SerializeRequest"/>.</param>
+/// <param name="Body">
+/// The request encoded for the path it will most likely take: for the peer stream (<see cref="PeerStreamFormat.WriteRequest"/>)
+/// when streams are in use, else as JSON (<see cref="NodeMessageSerializer.SerializeRequest"/>). Its length is what the
+/// batcher counts against <see cref="NodeRpcBatchFormat.MaxRequestBytes"/>. A batch cut by the stream's lengths that goes
+/// by HTTP after all is larger as JSON (base64 values, escaped keys), which the batch endpoint's body limit
+/// (<see cref="EndpointLimits.NodeBodyBytes"/>, room for a whole range hand-off in JSON on top) takes in.
+/// </param>
 /// <param name="CompleteInline">Whether the caller resumes on the thread that completes it (<see cref="HttpTransportOptions.CompleteRepliesInline"/>).</param>
 internal sealed record PendingRequest(NodeInfo Target, NodeRequest Request, byte[] Body, bool CompleteInline = false)
 {

@@ -271,6 +271,19 @@ public class PeerStreamTests
     }
 
     [Test]
+    public async Task Upgrade_without_the_stream_format_is_answered_400_problem_and_a_transport_without_it_is_served_by_http()
+    {
+        var host = resources.Add(await KestrelTestHost.StartAsync());
+        host.AddNode(ScriptedHandler.Replying(EchoOf));
+        using var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        using var deadline = new CancellationTokenSource(Deadline);
+
+        Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(StreamUri(host), deadline.Token), "a node of another version, which asks for no format or another one, is refused");
+        Assert.That((int)socket.HttpStatusCode, Is.EqualTo(400));
+    }
+
+    [Test]
     public async Task Message_over_the_internal_body_limit_closes_the_stream()
     {
         var host = resources.Add(await KestrelTestHost.StartAsync(configureApp: (_, group) => group.WithMetadata(new RequestSizeLimitAttribute(1024))));
@@ -287,6 +300,7 @@ public class PeerStreamTests
     private static async Task<(WebSocketCloseStatus? Status, string? Reason)> SendRawAsync(KestrelTestHost host, byte[] message, WebSocketMessageType type)
     {
         using var socket = new ClientWebSocket();
+        socket.Options.AddSubProtocol(PeerStreamFormat.SubProtocol);
         using var deadline = new CancellationTokenSource(Deadline);
         await socket.ConnectAsync(StreamUri(host), deadline.Token);
         await socket.SendAsync(message, type, endOfMessage: true, deadline.Token);
