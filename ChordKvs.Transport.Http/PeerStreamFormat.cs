@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
+using ChordKvs.Core.Replication;
 using ChordKvs.Core.Ring;
 using ChordKvs.Core.Storage;
 using ChordKvs.Core.Transport;
@@ -10,24 +11,30 @@ namespace ChordKvs.Transport.Http;
 
 /// <summary>
 /// The binary encoding of request batches and their replies on the peer stream (<see cref="PeerStreamFrame"/>): the
-/// replica reads and writes that every client request causes are written field by field, every other message as its
-/// JSON (<see cref="NodeMessageSerializer"/>) behind a length.
+/// messages every client request causes (replica reads and writes, forwarded reads and writes, and their replies) are
+/// written field by field, every other message as its JSON (<see cref="NodeMessageSerializer"/>) behind a length.
 /// </summary>
 /// <remarks>
 /// <para>
 /// A request batch is a sequence of items, each the 8-byte identifier of the node it is for followed by a request
 /// (<see cref="WriteRequest"/>); the reply batch has one reply per request, in the same order. All integers are
-/// little-endian. The hot messages skip System.Text.Json's polymorphic reader and writer, which took a fifth of a
+/// little-endian. The client path skips System.Text.Json's polymorphic reader and writer, which took a fifth of a
 /// 3-node cluster's CPU when every message was JSON, and base64, which a value took inside JSON.
 /// </para>
 /// <para>
-/// Request: kind 0 (JSON), int32 length, the JSON; kind 1 (<see cref="ReplicaReadRequest"/>), the key; kind 2
-/// (<see cref="ReplicaWriteRequest"/>), the entry. Reply: kind 0 (JSON), int32 length, the JSON; kind 1
-/// (<see cref="ReplicaReadReply"/>), one byte 0 or 1 and, after 1, the entry; kind 2 (<see cref="AckReply"/>); kind 255,
-/// the error a request met: uint16 HTTP status and the detail as a string. A string is an int32 byte count and its
-/// UTF-8 bytes. An entry is its key (a string); its value as an int32 byte count and the bytes, or −1 for a tombstone;
-/// the version's packed timestamp and writer (uint64 each); and the purge time and expiry as UTC ticks (int64, 0 for
-/// none). A reader that meets anything else throws <see cref="InvalidDataException"/>, and the stream is closed.
+/// Requests, by their first byte: 0, JSON (bytes); 1, <see cref="ReplicaReadRequest"/> (key); 2,
+/// <see cref="ReplicaWriteRequest"/> (entry); 3, <see cref="CoordinateReadRequest"/> (key, quorum); 4,
+/// <see cref="CoordinateWriteRequest"/> (key, value bytes, a byte of condition flags — 1 if-exists, 2 if-absent — the
+/// if-match version, quorum, expiry). Replies: 0, JSON (bytes); 1, <see cref="ReplicaReadReply"/> (a byte 0 or 1 and,
+/// after 1, the entry); 2, <see cref="AckReply"/>; 3, <see cref="ClientResultReply"/> (the outcome as a byte, version,
+/// value bytes, acknowledged and required as int32, problem); 255, the error a request met (uint16 HTTP status, detail).
+/// </para>
+/// <para>
+/// Fields: bytes are an int32 count and the bytes, −1 for none; a string is bytes of UTF-8; a quorum an int32, −1 for
+/// the default; a version a byte 0 (none) or 1 followed by the packed timestamp and the writer (uint64 each); a time
+/// UTC ticks as int64, 0 for none. An entry is its key, value bytes (none for a tombstone), version (without the flag),
+/// purge time and expiry. A reader that meets anything else throws <see cref="InvalidDataException"/>, and the stream
+/// is closed.
 /// </para>
 /// <para>
 /// The format is named by the WebSocket subprotocol <see cref="SubProtocol"/>: a peer of a version that speaks another
@@ -39,10 +46,14 @@ internal static class PeerStreamFormat
     /// <summary>The WebSocket subprotocol that names this format; both ends require it.</summary>
     public const string SubProtocol = "chordkvs.peer.2";
 
+    // Request and reply kinds are numbered apart; a kind names a request in a request batch and a reply in a reply batch.
     private const byte JsonKind = 0;
     private const byte ReplicaReadKind = 1;
     private const byte ReplicaWriteKind = 2;
+    private const byte CoordinateReadKind = 3;
+    private const byte CoordinateWriteKind = 4;
     private const byte AckKind = 2;
+    private const byte ClientResultKind = 3;
     private const byte ErrorKind = 255;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -50,34 +61,39 @@ internal static class PeerStreamFormat
     /// <summary>One request as an item of a batch, less the node identifier that <see cref="WriteRequests"/> puts before it.</summary>
     public static byte[] WriteRequest(NodeRequest request, NodeMessageSerializer serializer)
     {
+        var buffer = new ArrayBufferWriter<byte>(64);
+        var writer = new Writer(buffer);
         switch (request)
         {
             case ReplicaReadRequest read:
-            {
-                var bytes = new byte[1 + StringLength(read.Key)];
-                bytes[0] = ReplicaReadKind;
-                WriteString(bytes.AsSpan(1), read.Key);
-                return bytes;
-            }
-
+                writer.Byte(ReplicaReadKind);
+                writer.String(read.Key);
+                break;
             case ReplicaWriteRequest write:
-            {
-                var bytes = new byte[1 + EntryLength(write.Entry)];
-                bytes[0] = ReplicaWriteKind;
-                WriteEntry(bytes.AsSpan(1), write.Entry);
-                return bytes;
-            }
-
+                writer.Byte(ReplicaWriteKind);
+                writer.Entry(write.Entry);
+                break;
+            case CoordinateReadRequest read:
+                writer.Byte(CoordinateReadKind);
+                writer.String(read.Key);
+                writer.OptionalInt32(read.ReadQuorum);
+                break;
+            case CoordinateWriteRequest write:
+                writer.Byte(CoordinateWriteKind);
+                writer.String(write.Key);
+                writer.OptionalBytes(write.Value);
+                writer.Byte((byte)((write.Conditions.IfExists ? 1 : 0) | (write.Conditions.IfAbsent ? 2 : 0)));
+                writer.OptionalVersion(write.Conditions.IfMatch);
+                writer.OptionalInt32(write.WriteQuorum);
+                writer.Time(write.ExpiresAt);
+                break;
             default:
-            {
-                var json = serializer.SerializeRequest(request);
-                var bytes = new byte[1 + sizeof(int) + json.Length];
-                bytes[0] = JsonKind;
-                BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(1), json.Length);
-                json.CopyTo(bytes.AsSpan(1 + sizeof(int)));
-                return bytes;
-            }
+                writer.Byte(JsonKind);
+                writer.OptionalBytes(serializer.SerializeRequest(request));
+                break;
         }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>Writes a request batch of requests already encoded by <see cref="WriteRequest"/>.</summary>
@@ -119,6 +135,8 @@ internal static class PeerStreamFormat
             {
                 ReplicaReadKind => new ReplicaReadRequest(reader.String()),
                 ReplicaWriteKind => new ReplicaWriteRequest(reader.Entry()),
+                CoordinateReadKind => new CoordinateReadRequest(reader.String(), reader.OptionalInt32()),
+                CoordinateWriteKind => reader.CoordinateWrite(),
                 JsonKind => ReadJson(reader.Bytes(reader.Int32()), serializer.ReadRequest) ?? throw new InvalidDataException("A request is the JSON literal null."),
                 var kind => throw new InvalidDataException($"Unknown request kind {kind}."),
             };
@@ -129,54 +147,43 @@ internal static class PeerStreamFormat
     }
 
     /// <summary>Writes the replies of a batch, in request order.</summary>
-    public static void WriteReplies(ArrayBufferWriter<byte> buffer, IReadOnlyList<BatchItemOutcome> outcomes, NodeMessageSerializer serializer)
+    public static void WriteReplies(IBufferWriter<byte> buffer, IReadOnlyList<BatchItemOutcome> outcomes, NodeMessageSerializer serializer)
     {
+        var writer = new Writer(buffer);
         foreach (var outcome in outcomes)
         {
             switch (outcome.Reply)
             {
                 case ReplicaReadReply read:
-                {
-                    var length = 2 + (read.Entry is { } entry ? EntryLength(entry) : 0);
-                    var span = buffer.GetSpan(length);
-                    span[0] = ReplicaReadKind;
-                    span[1] = read.Entry is null ? (byte)0 : (byte)1;
-                    if (read.Entry is { } found)
+                    writer.Byte(ReplicaReadKind);
+                    writer.Byte(read.Entry is null ? (byte)0 : (byte)1);
+                    if (read.Entry is { } entry)
                     {
-                        WriteEntry(span[2..], found);
+                        writer.Entry(entry);
                     }
 
-                    buffer.Advance(length);
                     break;
-                }
-
                 case AckReply:
-                    buffer.GetSpan(1)[0] = AckKind;
-                    buffer.Advance(1);
+                    writer.Byte(AckKind);
                     break;
-
+                case ClientResultReply { Result: var result }:
+                    writer.Byte(ClientResultKind);
+                    writer.Byte((byte)result.Outcome);
+                    writer.OptionalVersion(result.Version);
+                    writer.OptionalBytes(result.Value);
+                    writer.Int32(result.Acknowledged);
+                    writer.Int32(result.Required);
+                    writer.OptionalString(result.Problem);
+                    break;
                 case { } other:
-                {
-                    var json = serializer.SerializeReply(other);
-                    var span = buffer.GetSpan(1 + sizeof(int) + json.Length);
-                    span[0] = JsonKind;
-                    BinaryPrimitives.WriteInt32LittleEndian(span[1..], json.Length);
-                    json.CopyTo(span[(1 + sizeof(int))..]);
-                    buffer.Advance(1 + sizeof(int) + json.Length);
+                    writer.Byte(JsonKind);
+                    writer.OptionalBytes(serializer.SerializeReply(other));
                     break;
-                }
-
                 default:
-                {
-                    var detail = outcome.Detail ?? string.Empty;
-                    var length = 1 + sizeof(ushort) + StringLength(detail);
-                    var span = buffer.GetSpan(length);
-                    span[0] = ErrorKind;
-                    BinaryPrimitives.WriteUInt16LittleEndian(span[1..], checked((ushort)outcome.Status));
-                    WriteString(span[(1 + sizeof(ushort))..], detail);
-                    buffer.Advance(length);
+                    writer.Byte(ErrorKind);
+                    writer.UInt16(checked((ushort)outcome.Status));
+                    writer.String(outcome.Detail ?? string.Empty);
                     break;
-                }
             }
         }
     }
@@ -200,6 +207,7 @@ internal static class PeerStreamFormat
                     var flag => throw new InvalidDataException($"A replica read reply has the flag {flag}, not 0 or 1."),
                 }), 0, null),
                 AckKind => new BatchItemReply(AckReply.Instance, 0, null),
+                ClientResultKind => new BatchItemReply(new ClientResultReply(reader.ClientResult()), 0, null),
                 JsonKind => new BatchItemReply(ReadJson(reader.Bytes(reader.Int32()), serializer.ReadReply) ?? throw new InvalidDataException("A reply is the JSON literal null."), 0, null),
                 ErrorKind => new BatchItemReply(null, reader.UInt16(), reader.String()),
                 var kind => throw new InvalidDataException($"Unknown reply kind {kind}."),
@@ -217,33 +225,89 @@ internal static class PeerStreamFormat
         return read(ref reader);
     }
 
-    private static int StringLength(string text) => sizeof(int) + Encoding.UTF8.GetByteCount(text);
-
-    private static int WriteString(Span<byte> span, string text)
+    /// <summary>Writes the fields of the format to a buffer.</summary>
+    private readonly ref struct Writer(IBufferWriter<byte> buffer)
     {
-        var length = Encoding.UTF8.GetBytes(text, span[sizeof(int)..]);
-        BinaryPrimitives.WriteInt32LittleEndian(span, length);
-        return sizeof(int) + length;
-    }
-
-    private static int EntryLength(StoredEntry entry) =>
-        StringLength(entry.Key) + sizeof(int) + entry.ValueLength + (2 * sizeof(ulong)) + (2 * sizeof(long));
-
-    private static void WriteEntry(Span<byte> span, StoredEntry entry)
-    {
-        var at = WriteString(span, entry.Key);
-        BinaryPrimitives.WriteInt32LittleEndian(span[at..], entry.Value?.Length ?? -1);
-        at += sizeof(int);
-        if (entry.Value is { } value)
+        public void Byte(byte value)
         {
-            value.CopyTo(span[at..]);
-            at += value.Length;
+            buffer.GetSpan(1)[0] = value;
+            buffer.Advance(1);
         }
 
-        BinaryPrimitives.WriteUInt64LittleEndian(span[at..], entry.Version.Timestamp.Packed);
-        BinaryPrimitives.WriteUInt64LittleEndian(span[(at + 8)..], entry.Version.Writer.Value);
-        BinaryPrimitives.WriteInt64LittleEndian(span[(at + 16)..], entry.PurgeAfter?.UtcTicks ?? 0);
-        BinaryPrimitives.WriteInt64LittleEndian(span[(at + 24)..], entry.ExpiresAt?.UtcTicks ?? 0);
+        public void UInt16(ushort value)
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(buffer.GetSpan(sizeof(ushort)), value);
+            buffer.Advance(sizeof(ushort));
+        }
+
+        public void Int32(int value)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(buffer.GetSpan(sizeof(int)), value);
+            buffer.Advance(sizeof(int));
+        }
+
+        public void UInt64(ulong value)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(buffer.GetSpan(sizeof(ulong)), value);
+            buffer.Advance(sizeof(ulong));
+        }
+
+        public void OptionalInt32(int? value) => Int32(value ?? -1);
+
+        public void String(string text)
+        {
+            var span = buffer.GetSpan(sizeof(int) + Encoding.UTF8.GetMaxByteCount(text.Length));
+            var length = Encoding.UTF8.GetBytes(text, span[sizeof(int)..]);
+            BinaryPrimitives.WriteInt32LittleEndian(span, length);
+            buffer.Advance(sizeof(int) + length);
+        }
+
+        public void OptionalString(string? text)
+        {
+            if (text is null)
+            {
+                Int32(-1);
+            }
+            else
+            {
+                String(text);
+            }
+        }
+
+        public void OptionalBytes(byte[]? bytes)
+        {
+            Int32(bytes?.Length ?? -1);
+            if (bytes is not null)
+            {
+                buffer.Write(bytes);
+            }
+        }
+
+        public void Version(EntryVersion version)
+        {
+            UInt64(version.Timestamp.Packed);
+            UInt64(version.Writer.Value);
+        }
+
+        public void OptionalVersion(EntryVersion? version)
+        {
+            Byte(version is null ? (byte)0 : (byte)1);
+            if (version is { } present)
+            {
+                Version(present);
+            }
+        }
+
+        public void Time(DateTimeOffset? time) => UInt64((ulong)(time?.UtcTicks ?? 0));
+
+        public void Entry(StoredEntry entry)
+        {
+            String(entry.Key);
+            OptionalBytes(entry.Value);
+            Version(entry.Version);
+            Time(entry.PurgeAfter);
+            Time(entry.ExpiresAt);
+        }
     }
 
     /// <summary>Reads the fields of the format from a span, throwing <see cref="InvalidDataException"/> where it ends too soon.</summary>
@@ -266,29 +330,66 @@ internal static class PeerStreamFormat
         public ReadOnlySpan<byte> Bytes(int length) =>
             length >= 0 ? Take(length) : throw new InvalidDataException($"A length of {length} bytes.");
 
-        public string String()
+        public string String() => Utf8(Bytes(Int32()));
+
+        public int? OptionalInt32() => Int32() is var value and not -1 ? value : null;
+
+        public byte[]? OptionalBytes() => Int32() is var length and not -1 ? Bytes(length).ToArray() : null;
+
+        public string? OptionalString() => Int32() is var length and not -1 ? Utf8(Bytes(length)) : null;
+
+        public EntryVersion Version() => new(HybridTimestamp.FromPacked(UInt64()), new NodeId(UInt64()));
+
+        public EntryVersion? OptionalVersion() => Byte() switch
         {
-            try
+            0 => null,
+            1 => Version(),
+            var flag => throw new InvalidDataException($"An optional version has the flag {flag}, not 0 or 1."),
+        };
+
+        public DateTimeOffset? Time()
+        {
+            var utcTicks = Int64();
+            return utcTicks == 0 ? null
+                : utcTicks > 0 && utcTicks <= DateTimeOffset.MaxValue.UtcTicks ? new DateTimeOffset(utcTicks, TimeSpan.Zero)
+                : throw new InvalidDataException($"{utcTicks} is not a time in UTC ticks.");
+        }
+
+        public CoordinateWriteRequest CoordinateWrite()
+        {
+            var key = String();
+            var value = OptionalBytes();
+            var flags = Byte();
+            if (flags > 3)
             {
-                return StrictUtf8.GetString(Bytes(Int32()));
+                throw new InvalidDataException($"A write's condition flags are {flags}; only the two lowest bits are used.");
             }
-            catch (DecoderFallbackException ex)
+
+            var conditions = new WriteConditions(OptionalVersion(), IfExists: (flags & 1) != 0, IfAbsent: (flags & 2) != 0);
+            return new CoordinateWriteRequest(key, value, conditions, OptionalInt32(), Time());
+        }
+
+        public KvResult ClientResult()
+        {
+            var outcome = (KvOutcome)Byte();
+            if (!Enum.IsDefined(outcome))
             {
-                throw new InvalidDataException("A string is not UTF-8.", ex);
+                throw new InvalidDataException($"Unknown outcome {(int)outcome}.");
             }
+
+            return new KvResult(outcome, OptionalVersion(), OptionalBytes(), Int32(), Int32(), OptionalString());
         }
 
         public StoredEntry Entry()
         {
             var key = String();
-            var valueLength = Int32();
-            var value = valueLength == -1 ? null : Bytes(valueLength).ToArray();
-            var version = new EntryVersion(HybridTimestamp.FromPacked(UInt64()), new NodeId(UInt64()));
-            var purgeAfter = Int64();
-            var expiresAt = Int64();
+            var value = OptionalBytes();
+            var version = Version();
+            var purgeAfter = Time();
+            var expiresAt = Time();
             try
             {
-                return new StoredEntry(key, value, version, Time(purgeAfter), Time(expiresAt));
+                return new StoredEntry(key, value, version, purgeAfter, expiresAt);
             }
             catch (ArgumentException ex)
             {
@@ -296,10 +397,17 @@ internal static class PeerStreamFormat
             }
         }
 
-        private static DateTimeOffset? Time(long utcTicks) =>
-            utcTicks == 0 ? null
-            : utcTicks > 0 && utcTicks <= DateTimeOffset.MaxValue.UtcTicks ? new DateTimeOffset(utcTicks, TimeSpan.Zero)
-            : throw new InvalidDataException($"{utcTicks} is not a time in UTC ticks.");
+        private static string Utf8(ReadOnlySpan<byte> bytes)
+        {
+            try
+            {
+                return StrictUtf8.GetString(bytes);
+            }
+            catch (DecoderFallbackException ex)
+            {
+                throw new InvalidDataException("A string is not UTF-8.", ex);
+            }
+        }
 
         private ReadOnlySpan<byte> Take(int length)
         {

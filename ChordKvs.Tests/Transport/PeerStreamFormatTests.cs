@@ -35,7 +35,7 @@ public class PeerStreamFormatTests
     }
 
     [Test]
-    public void A_replica_read_and_a_replica_write_are_not_json()
+    public void A_replica_read_is_not_json()
     {
         var read = PeerStreamFormat.WriteRequest(new ReplicaReadRequest("k"), NodeMessageSerializer.Default);
 
@@ -48,6 +48,7 @@ public class PeerStreamFormatTests
     [TestCase(new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 1, 255, 255, 255, 255 }, TestName = "A_negative_length_is_refused")]
     [TestCase(new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0xff }, TestName = "A_key_that_is_not_utf8_is_refused")]
     [TestCase(new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, (byte)'n', (byte)'u', (byte)'l', (byte)'l' }, TestName = "A_json_request_that_is_null_is_refused")]
+    [TestCase(new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 4, 1, 0, 0, 0, (byte)'k', 255, 255, 255, 255, 4, 0, 255, 255, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0 }, TestName = "A_forwarded_write_with_an_unknown_condition_flag_is_refused")]
     public void A_malformed_request_batch_is_refused(byte[] batch)
     {
         Assert.Throws<InvalidDataException>(() => PeerStreamFormat.ReadRequests(batch, NodeMessageSerializer.Default));
@@ -67,6 +68,7 @@ public class PeerStreamFormatTests
     [TestCase(new byte[] { 1, 2 }, TestName = "A_replica_read_reply_with_a_flag_other_than_0_or_1_is_refused")]
     [TestCase(new byte[] { 7 }, TestName = "A_reply_of_an_unknown_kind_is_refused")]
     [TestCase(new byte[] { 255, 148 }, TestName = "An_error_reply_cut_inside_its_status_is_refused")]
+    [TestCase(new byte[] { 3, 99, 0, 255, 255, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255 }, TestName = "A_client_result_of_an_unknown_outcome_is_refused")]
     public void A_malformed_reply_batch_is_refused(byte[] batch)
     {
         Assert.Throws<InvalidDataException>(() => PeerStreamFormat.ReadReplies(batch, NodeMessageSerializer.Default));
