@@ -128,7 +128,7 @@ internal sealed class ReplicaCoordinator(
     {
         using var deadline = ReplicaDeadline(cancellationToken, out var registration);
         using var _ = registration;
-        return await AskLiveSuccessorsAsync(candidates, wanted, needed, (replica, _) => WriteToReplicaAsync(replica, entry, deadline.Token), deadline.Token);
+        return await AskLiveSuccessorsAsync(candidates, wanted, new QuorumRound(needed), needed, (replica, _, round) => WriteToReplicaAsync(replica, entry, round, deadline.Token), deadline.Token);
     }
 
     /// <summary>
@@ -175,13 +175,9 @@ internal sealed class ReplicaCoordinator(
         answered[0] = true;
 
         var deadline = ReplicaDeadline(cancellationToken, out var registration);
-        var reads = new List<Task<bool>>(replicaCount - 1);
-        var replied = 1 + await AskLiveSuccessorsAsync(candidates, required - 1, required - 1, (replica, index) =>
-        {
-            var read = ReadFromReplicaAsync(replica, key, index + 1, answers, answered, deadline.Token);
-            reads.Add(read);
-            return read;
-        }, deadline.Token);
+        var reads = new QuorumRound(required - 1);
+        var replied = 1 + await AskLiveSuccessorsAsync(candidates, required - 1, reads, required - 1, (replica, index, round) =>
+            ReadFromReplicaAsync(replica, key, index + 1, answers, answered, round, deadline.Token), deadline.Token);
 
         // The deadline lives until the last read has ended, because read repair waits for all of them.
         _ = RepairWhenAllAnsweredAsync(candidates, replicaCount, reads, answers, answered, repair: replied >= required, deadline, registration);
@@ -196,42 +192,76 @@ internal sealed class ReplicaCoordinator(
     /// the next successor as well (a hedged request: a dead node is noticed only by its silence, and waiting for its
     /// whole timeout would leave no time for a stand-in). Stops once enough have succeeded, the successors run out,
     /// or the deadline passes; returns how many succeeded, at most <paramref name="needed"/>. Asks not waited for
-    /// go on in the background.
+    /// go on in the background. Each attempt that <paramref name="ask"/> starts reports its end to <paramref name="round"/>,
+    /// which counts them; the task it returns is not watched.
     /// </summary>
-    private async Task<int> AskLiveSuccessorsAsync(ImmutableArray<NodeInfo> candidates, int wanted, int needed, Func<NodeInfo, int, Task<bool>> ask, CancellationToken deadline)
+    private async Task<int> AskLiveSuccessorsAsync(ImmutableArray<NodeInfo> candidates, int wanted, QuorumRound round, int needed, Func<NodeInfo, int, QuorumRound, Task> ask, CancellationToken deadline)
     {
-        var order = new Queue<int>(Enumerable.Range(0, candidates.Length).OrderBy(index => failures.IsSuspected(candidates[index]) ? 1 : 0));
-        var attempts = new List<Task<bool>>();
-        while (attempts.Count < wanted && order.Count > 0)
+        var order = BySuspicion(candidates);
+        var next = 0;
+        for (; next < wanted && next < order.Length; next++)
         {
-            var index = order.Dequeue();
-            attempts.Add(ask(candidates[index], index));
+            round.Started();
+            _ = ask(candidates[order[next]], order[next], round);
         }
 
         while (true)
         {
-            // A snapshot: the count of attempts tells the quorum when all have finished.
-            var quorum = Quorum.WaitAsync([.. attempts], needed);
-            if (order.Count == 0 || deadline.IsCancellationRequested)
+            if (round.Succeeded >= needed)
             {
-                return await quorum;
+                return needed;
             }
 
-            // A timer disposed once the quorum answers, not a Task.Delay: almost every read is answered long before the
-            // hedge is due, and a delay left to fire would keep one timer per read in flight alive (and walked by the
+            if (next == order.Length || deadline.IsCancellationRequested)
+            {
+                // The deadline ends the attempts still running, so the round settles by then.
+                await round.WhenSettledOrWokenAsync();
+                return Math.Min(round.Succeeded, needed);
+            }
+
+            // A timer disposed once the round settles, not a Task.Delay: almost every call is answered long before the
+            // hedge is due, and a delay left to fire would keep one timer per call in flight alive (and walked by the
             // timer queue) for a quarter of the timeout. Disposing runs no callback, in the simulation too.
-            var silence = new TaskCompletionSource();
-            using (time.CreateTimer(static state => ((TaskCompletionSource)state!).TrySetResult(), silence, options.ReplicaTimeout / 4, Timeout.InfiniteTimeSpan))
+            using (time.CreateTimer(static state => ((QuorumRound)state!).Wake(), round, options.ReplicaTimeout / 4, Timeout.InfiniteTimeSpan))
             {
-                if (await Task.WhenAny(quorum, silence.Task) == quorum && await quorum >= needed)
-                {
-                    return needed;
-                }
+                await round.WhenSettledOrWokenAsync();
             }
 
-            var next = order.Dequeue();
-            attempts.Add(ask(candidates[next], next));
+            if (round.Succeeded >= needed)
+            {
+                return needed;
+            }
+
+            // Settled without enough successes (every one asked has finished), or silent for a quarter of the timeout.
+            round.Started();
+            _ = ask(candidates[order[next]], order[next], round);
+            next++;
         }
+    }
+
+    /// <summary>The indexes of <paramref name="candidates"/>, those not suspected of being down first, each group in list order.</summary>
+    private int[] BySuspicion(ImmutableArray<NodeInfo> candidates)
+    {
+        var order = new int[candidates.Length];
+        var front = 0;
+        var back = candidates.Length;
+        for (var i = candidates.Length - 1; i >= 0; i--)
+        {
+            if (failures.IsSuspected(candidates[i]))
+            {
+                order[--back] = i;
+            }
+        }
+
+        for (var i = 0; i < candidates.Length; i++)
+        {
+            if (!failures.IsSuspected(candidates[i]))
+            {
+                order[front++] = i;
+            }
+        }
+
+        return order;
     }
 
     /// <summary>A token that ends after <see cref="ReplicationOptions.ReplicaTimeout"/> on the node's clock, or with the caller's.</summary>
@@ -261,9 +291,9 @@ internal sealed class ReplicaCoordinator(
     /// holds, sends the newest entry to the replicas that lag (read repair). <paramref name="others"/> are the
     /// replicas after this node, whose answers are at index 1 on.
     /// </summary>
-    private async Task RepairWhenAllAnsweredAsync(ImmutableArray<NodeInfo> others, int replicaCount, List<Task<bool>> reads, StoredEntry?[] answers, bool[] answered, bool repair, CancellationTokenSource readDeadline, CancellationTokenRegistration registration)
+    private async Task RepairWhenAllAnsweredAsync(ImmutableArray<NodeInfo> others, int replicaCount, QuorumRound reads, StoredEntry?[] answers, bool[] answered, bool repair, CancellationTokenSource readDeadline, CancellationTokenRegistration registration)
     {
-        await Task.WhenAll(reads);
+        await reads.WhenAllFinishedAsync();
         await registration.DisposeAsync();
         readDeadline.Dispose();
         if (!repair || Newest(answers, answered) is not { } newest)
@@ -292,7 +322,7 @@ internal sealed class ReplicaCoordinator(
                 else
                 {
                     deadline ??= new CancellationTokenSource(options.ReplicaTimeout, time);
-                    await WriteToReplicaAsync(others[i - 1], newest, deadline.Token);
+                    await WriteToReplicaAsync(others[i - 1], newest, round: null, deadline.Token);
                 }
             }
         }
@@ -302,36 +332,46 @@ internal sealed class ReplicaCoordinator(
         }
     }
 
-    private async Task<bool> WriteToReplicaAsync(NodeInfo replica, StoredEntry entry, CancellationToken cancellationToken)
+    /// <summary>Writes <paramref name="entry"/> to one replica and reports to <paramref name="round"/>, when there is one, how that went.</summary>
+    private async Task WriteToReplicaAsync(NodeInfo replica, StoredEntry entry, QuorumRound? round, CancellationToken cancellationToken)
     {
+        var succeeded = false;
         try
         {
             await transport.CallAsync(replica, new ReplicaWriteRequest(entry), cancellationToken);
             failures.ReportSuccess(replica);
-            return true;
+            succeeded = true;
         }
         catch (Exception exception) when (exception is NodeUnreachableException or OperationCanceledException)
         {
             metrics?.ReplicaWriteFailed();
             failures.ReportFailure(replica);
-            return false;
+        }
+        finally
+        {
+            round?.Finished(succeeded);
         }
     }
 
-    private async Task<bool> ReadFromReplicaAsync(NodeInfo replica, string key, int index, StoredEntry?[] answers, bool[] answered, CancellationToken cancellationToken)
+    /// <summary>Reads one replica's entry into <paramref name="answers"/> and reports to <paramref name="round"/> how that went.</summary>
+    private async Task ReadFromReplicaAsync(NodeInfo replica, string key, int index, StoredEntry?[] answers, bool[] answered, QuorumRound round, CancellationToken cancellationToken)
     {
+        var succeeded = false;
         try
         {
             var reply = await transport.CallAsync(replica, new ReplicaReadRequest(key), cancellationToken);
             answers[index] = reply.Entry;
             Volatile.Write(ref answered[index], true);
             failures.ReportSuccess(replica);
-            return true;
+            succeeded = true;
         }
         catch (Exception exception) when (exception is NodeUnreachableException or OperationCanceledException)
         {
             failures.ReportFailure(replica);
-            return false;
+        }
+        finally
+        {
+            round.Finished(succeeded);
         }
     }
 }
