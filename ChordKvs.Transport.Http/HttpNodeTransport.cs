@@ -210,9 +210,9 @@ public sealed class HttpNodeTransport : INodeTransport, IDisposable
     /// already, and every caller of a node-to-node call is ready for it to fail. A batch that goes unanswered sends the
     /// peer's next batches by HTTP for a while, so that a peer that hangs meets the circuit breaker there.
     /// </summary>
-    private async Task SendOnStreamAsync(PeerStream stream, PeerStreamConnection connection, IReadOnlyList<PendingRequest> batch)
+    private static async Task SendOnStreamAsync(PeerStream stream, PeerStreamConnection connection, IReadOnlyList<PendingRequest> batch)
     {
-        ReadOnlyMemory<byte> replies;
+        List<BatchItemReply> replies;
         try
         {
             replies = await connection.ExchangeAsync([.. batch.Select(item => (item.Target.Id, item.Body))]);
@@ -228,7 +228,7 @@ public sealed class HttpNodeTransport : INodeTransport, IDisposable
             return;
         }
 
-        Complete(batch, PeerStreamFormat.ReadReplies(replies.Span, serializer));
+        Complete(batch, replies);
     }
 
     /// <summary>The peer stream to the process at <paramref name="address"/>; null when the address is no HTTP URL.</summary>
@@ -247,7 +247,7 @@ public sealed class HttpNodeTransport : INodeTransport, IDisposable
         }
 
         var uri = new UriBuilder(http) { Scheme = http.Scheme == Uri.UriSchemeHttps ? Uri.UriSchemeWss : Uri.UriSchemeWs }.Uri;
-        return new PeerStream(uri, transport.streamInvoker.Value, transport.options, transport.time);
+        return new PeerStream(uri, transport.streamInvoker.Value, transport.options, transport.time, transport.serializer);
     }, (this, target));
 
     /// <summary>Completes every item of a batch from the peer's replies, read in either format.</summary>

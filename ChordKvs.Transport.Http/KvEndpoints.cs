@@ -90,7 +90,7 @@ internal sealed class KvEndpoints
             return problem;
         }
 
-        var result = await CallAsync(key, () => node.GetAsync(key, readQuorum, cancellationToken));
+        var result = await CallAsync(key, node.GetAsync(key, readQuorum, cancellationToken));
         if (result.Outcome != KvOutcome.Found)
         {
             return Failure(context, result, key, hasValue: false);
@@ -142,7 +142,7 @@ internal sealed class KvEndpoints
             return problem;
         }
 
-        var result = await CallAsync(key, () => node.PutAsync(key, value, conditions, writeQuorum, timeToLive, cancellationToken));
+        var result = await CallAsync(key, node.PutAsync(key, value, conditions, writeQuorum, timeToLive, cancellationToken));
         switch (result.Outcome)
         {
             case KvOutcome.Created:
@@ -169,7 +169,7 @@ internal sealed class KvEndpoints
             return problem;
         }
 
-        var result = await CallAsync(key, () => node.DeleteAsync(key, conditions, writeQuorum, cancellationToken));
+        var result = await CallAsync(key, node.DeleteAsync(key, conditions, writeQuorum, cancellationToken));
         return result.Outcome == KvOutcome.Deleted
             ? TypedResults.NoContent()
             : Failure(context, result, key, hasValue: false);
@@ -309,14 +309,14 @@ internal sealed class KvEndpoints
             key);
 
     /// <summary>
-    /// Runs a node operation, turning the ring's exceptions into the outcomes they mean, so that a lookup that
-    /// fails is a 503 or 504 for the client rather than a 500.
+    /// Awaits a node operation, turning the ring's exceptions into the outcomes they mean, so that a lookup that
+    /// fails is a 503 or 504 for the client rather than a 500. (The node's operations fail only through their task.)
     /// </summary>
-    private static async Task<KvResult> CallAsync(string key, Func<Task<KvResult>> operation)
+    private static async Task<KvResult> CallAsync(string key, Task<KvResult> operation)
     {
         try
         {
-            return await operation();
+            return await operation;
         }
         catch (LookupTimeoutException ex)
         {

@@ -12,7 +12,7 @@ namespace ChordKvs.Transport.Http;
 /// wait on further calls): the peer answers batches concurrently and replies carry correlation identifiers, so a slow
 /// request on the connection delays nothing but itself.
 /// </remarks>
-internal sealed class PeerStream(Uri uri, HttpMessageInvoker invoker, HttpTransportOptions options, TimeProvider time) : IDisposable
+internal sealed class PeerStream(Uri uri, HttpMessageInvoker invoker, HttpTransportOptions options, TimeProvider time, NodeMessageSerializer serializer) : IDisposable
 {
     /// <summary>
     /// How long a peer whose stream could not be opened is reached by HTTP only before opening the stream is tried
@@ -91,7 +91,7 @@ internal sealed class PeerStream(Uri uri, HttpMessageInvoker invoker, HttpTransp
     {
         try
         {
-            return await PeerStreamConnection.ConnectAsync(uri, invoker, options.ClusterSecret, options.AttemptTimeout, time);
+            return await PeerStreamConnection.ConnectAsync(uri, invoker, options.ClusterSecret, options.AttemptTimeout, time, serializer);
         }
         catch (Exception ex) when (ex is WebSocketException or HttpRequestException or OperationCanceledException or IOException)
         {

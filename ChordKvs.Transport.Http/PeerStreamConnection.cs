@@ -23,13 +23,15 @@ internal sealed class PeerStreamConnection : IDisposable
     private readonly TimeProvider time;
     private readonly SemaphoreSlim sendLock = new(1, 1);
     private readonly Lock gate = new();
-    private readonly Dictionary<long, TaskCompletionSource<byte[]>> pending = [];
+    private readonly Dictionary<long, TaskCompletionSource<List<BatchItemReply>>> pending = [];
+    private readonly NodeMessageSerializer serializer;
     private long lastId;
     private string? brokenReason;
 
-    private PeerStreamConnection(ClientWebSocket socket, string authority, TimeSpan timeout, TimeProvider time)
+    private PeerStreamConnection(ClientWebSocket socket, string authority, TimeSpan timeout, TimeProvider time, NodeMessageSerializer serializer)
     {
         this.socket = socket;
+        this.serializer = serializer;
         this.authority = authority;
         this.timeout = timeout;
         this.time = time;
@@ -43,7 +45,7 @@ internal sealed class PeerStreamConnection : IDisposable
     /// opening it threw: the peer is unreachable, answered something other than an upgrade (404 from a version
     /// without the endpoint, 401 for a wrong secret), or did not answer within <paramref name="timeout"/>.
     /// </summary>
-    public static async Task<PeerStreamConnection> ConnectAsync(Uri uri, HttpMessageInvoker invoker, string? clusterSecret, TimeSpan timeout, TimeProvider time)
+    public static async Task<PeerStreamConnection> ConnectAsync(Uri uri, HttpMessageInvoker invoker, string? clusterSecret, TimeSpan timeout, TimeProvider time, NodeMessageSerializer serializer)
     {
         var socket = new ClientWebSocket();
         socket.Options.HttpVersion = HttpVersion.Version11;
@@ -69,19 +71,20 @@ internal sealed class PeerStreamConnection : IDisposable
             throw;
         }
 
-        var connection = new PeerStreamConnection(socket, uri.Authority, timeout, time);
+        var connection = new PeerStreamConnection(socket, uri.Authority, timeout, time, serializer);
         _ = connection.ReadRepliesAsync();
         return connection;
     }
 
-    /// <summary>Sends one batch (items from <see cref="PeerStreamFormat.WriteRequest"/>) and returns the peer's replies to it, in <see cref="PeerStreamFormat"/>.</summary>
+    /// <summary>Sends one batch (items from <see cref="PeerStreamFormat.WriteRequest"/>) and returns the peer's replies to it.</summary>
     /// <exception cref="TimeoutException">No reply within the timeout.</exception>
     /// <exception cref="IOException">The connection broke or was closed; the message says how.</exception>
-    public async Task<ReadOnlyMemory<byte>> ExchangeAsync(IReadOnlyList<(NodeId To, byte[] Request)> items)
+    /// <exception cref="InvalidDataException">The replies are not in <see cref="PeerStreamFormat"/> (also <see cref="System.Text.Json.JsonException"/> and <see cref="NotSupportedException"/> for a JSON reply in it).</exception>
+    public async Task<List<BatchItemReply>> ExchangeAsync(IReadOnlyList<(NodeId To, byte[] Request)> items)
     {
-        // Completed by the reader loop, whose continuation (parsing the replies, completing the callers' tasks, which
-        // resume asynchronously) then runs on the loop's thread: that costs less than another thread wake-up per batch.
-        var reply = new TaskCompletionSource<byte[]>();
+        // Completed by the reader loop, which reads the replies straight from its receive buffer; the continuation
+        // (completing the callers' tasks) then runs on the loop's thread: that costs less than another thread wake-up.
+        var reply = new TaskCompletionSource<List<BatchItemReply>>();
         long id;
         lock (gate)
         {
@@ -159,14 +162,25 @@ internal sealed class PeerStreamConnection : IDisposable
                     return;
                 }
 
-                TaskCompletionSource<byte[]>? waiting;
+                TaskCompletionSource<List<BatchItemReply>>? waiting;
                 lock (gate)
                 {
                     pending.Remove(id, out waiting);
                 }
 
-                // A reply nobody waits for any more answers a batch that timed out: dropped.
-                waiting?.TrySetResult(replies.ToArray());
+                // A reply nobody waits for any more answers a batch that timed out: dropped unread.
+                if (waiting is not null)
+                {
+                    try
+                    {
+                        waiting.TrySetResult(PeerStreamFormat.ReadReplies(replies, serializer));
+                    }
+                    catch (Exception ex) when (ex is InvalidDataException or System.Text.Json.JsonException or NotSupportedException)
+                    {
+                        // Only this batch is lost; the peer's framing held, so the stream goes on.
+                        waiting.TrySetException(ex);
+                    }
+                }
             }
         }
         catch (Exception ex)
@@ -190,7 +204,7 @@ internal sealed class PeerStreamConnection : IDisposable
     /// <summary>Marks the connection broken (the first reason wins) and fails every batch waiting on it.</summary>
     private void Break(string reason)
     {
-        List<TaskCompletionSource<byte[]>> failed;
+        List<TaskCompletionSource<List<BatchItemReply>>> failed;
         lock (gate)
         {
             if (brokenReason is not null)

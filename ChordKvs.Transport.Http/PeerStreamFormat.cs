@@ -56,12 +56,19 @@ internal static class PeerStreamFormat
     private const byte ClientResultKind = 3;
     private const byte ErrorKind = 255;
 
+    private const int MaxKeptRequestBuffer = 64 * 1024;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? requestBuffer;
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>One request as an item of a batch, less the node identifier that <see cref="WriteRequests"/> puts before it.</summary>
     public static byte[] WriteRequest(NodeRequest request, NodeMessageSerializer serializer)
     {
-        var buffer = new ArrayBufferWriter<byte>(64);
+        // One buffer per thread, so that a request costs one array: the one returned.
+        var buffer = requestBuffer ??= new ArrayBufferWriter<byte>(256);
+        buffer.ResetWrittenCount();
         var writer = new Writer(buffer);
         switch (request)
         {
@@ -93,7 +100,14 @@ internal static class PeerStreamFormat
                 break;
         }
 
-        return buffer.WrittenSpan.ToArray();
+        var bytes = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity > MaxKeptRequestBuffer)
+        {
+            // A large value passed through: let the buffer go rather than keep it for the thread's lifetime.
+            requestBuffer = null;
+        }
+
+        return bytes;
     }
 
     /// <summary>Writes a request batch of requests already encoded by <see cref="WriteRequest"/>.</summary>
