@@ -24,8 +24,8 @@ namespace ChordKvs.Transport.Http;
 /// <para>
 /// Requests, by their first byte: 0, JSON (bytes); 1, <see cref="ReplicaReadRequest"/> (key); 2,
 /// <see cref="ReplicaWriteRequest"/> (entry); 3, <see cref="CoordinateReadRequest"/> (key, quorum); 4,
-/// <see cref="CoordinateWriteRequest"/> (key, value bytes, a byte of condition flags — 1 if-exists, 2 if-absent — the
-/// if-match version, quorum, expiry). Replies: 0, JSON (bytes); 1, <see cref="ReplicaReadReply"/> (a byte 0 or 1 and,
+/// <see cref="CoordinateWriteRequest"/> (key, value bytes, a byte of flags — 1 if-exists, 2 if-absent, 4 stored by
+/// the sender — the if-match version, quorum, expiry, and with flag 4 the sender's node identifier as uint64). Replies: 0, JSON (bytes); 1, <see cref="ReplicaReadReply"/> (a byte 0 or 1 and,
 /// after 1, the entry); 2, <see cref="AckReply"/>; 3, <see cref="ClientResultReply"/> (the outcome as a byte, version,
 /// value bytes, acknowledged and required as int32, problem); 255, the error a request met (uint16 HTTP status, detail).
 /// </para>
@@ -89,10 +89,15 @@ internal static class PeerStreamFormat
                 writer.Byte(CoordinateWriteKind);
                 writer.String(write.Key);
                 writer.OptionalBytes(write.Value);
-                writer.Byte((byte)((write.Conditions.IfExists ? 1 : 0) | (write.Conditions.IfAbsent ? 2 : 0)));
+                writer.Byte((byte)((write.Conditions.IfExists ? 1 : 0) | (write.Conditions.IfAbsent ? 2 : 0) | (write.StoredBySender is null ? 0 : 4)));
                 writer.OptionalVersion(write.Conditions.IfMatch);
                 writer.OptionalInt32(write.WriteQuorum);
                 writer.Time(write.ExpiresAt);
+                if (write.StoredBySender is { } sender)
+                {
+                    writer.UInt64(sender.Value);
+                }
+
                 break;
             default:
                 writer.Byte(JsonKind);
@@ -374,13 +379,14 @@ internal static class PeerStreamFormat
             var key = String();
             var value = OptionalBytes();
             var flags = Byte();
-            if (flags > 3)
+            if (flags > 7)
             {
-                throw new InvalidDataException($"A write's condition flags are {flags}; only the two lowest bits are used.");
+                throw new InvalidDataException($"A write's flags are {flags}; only the three lowest bits are used.");
             }
 
             var conditions = new WriteConditions(OptionalVersion(), IfExists: (flags & 1) != 0, IfAbsent: (flags & 2) != 0);
-            return new CoordinateWriteRequest(key, value, conditions, OptionalInt32(), Time());
+            var (quorum, expiresAt) = (OptionalInt32(), Time());
+            return new CoordinateWriteRequest(key, value, conditions, quorum, expiresAt, (flags & 4) != 0 ? new NodeId(UInt64()) : null);
         }
 
         public KvResult ClientResult()

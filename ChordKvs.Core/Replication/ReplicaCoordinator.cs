@@ -105,7 +105,15 @@ internal sealed class ReplicaCoordinator(
         }
 
         var version = entry.Version;
-        var acknowledged = replicas.Length == 1 ? 1 : 1 + await ReplicateAsync(placement.Candidates, replicas.Length - 1, required - 1, entry, cancellationToken);
+        var (candidates, others, holders) = (placement.Candidates, replicas.Length - 1, 1);
+        if (request is { StoredBySender: { } sender, Value: not null } && sender != ring.Self.Id && replicas.Any(replica => replica.Id == sender))
+        {
+            // The replica that forwarded the write stores it from this answer before its client hears of it: it holds the
+            // write by the time the write is acknowledged, so it counts, and gets no replica write.
+            (candidates, others, holders) = (candidates.RemoveAll(node => node.Id == sender), others - 1, 2);
+        }
+
+        var acknowledged = holders + (others == 0 ? 0 : await ReplicateAsync(candidates, others, Math.Max(required - holders, 0), entry, cancellationToken));
         if (acknowledged < required)
         {
             return new KvResult(KvOutcome.Unavailable, version, Acknowledged: acknowledged, Required: required, Problem:

@@ -25,7 +25,12 @@ public sealed record CoordinateReadRequest(string Key, int? ReadQuorum) : NodeRe
 /// When the value expires, or null when it does not: an absolute time, fixed by the node that took the request,
 /// so that every replica expires the value at the same moment.
 /// </param>
-public sealed record CoordinateWriteRequest(string Key, byte[]? Value, WriteConditions Conditions, int? WriteQuorum, DateTimeOffset? ExpiresAt = null) : NodeRequest<ClientResultReply>
+/// <param name="StoredBySender">
+/// The node that forwarded the write, when it is one of the key's replicas and stores the value itself from the
+/// coordinator's answer: the coordinator then sends it no replica write, and counts it among the replicas that hold
+/// the write (its client is answered only after it has stored it). Null when the sender keeps no copy.
+/// </param>
+public sealed record CoordinateWriteRequest(string Key, byte[]? Value, WriteConditions Conditions, int? WriteQuorum, DateTimeOffset? ExpiresAt = null, NodeId? StoredBySender = null) : NodeRequest<ClientResultReply>
 {
     /// <summary>Not idempotent: each delivery makes a new version, and a conditional write could fail on the retry.</summary>
     public override bool IsIdempotent => false;

@@ -75,6 +75,34 @@ public class ReadCoordinationTests
     }
 
     [Test]
+    public void A_replica_that_forwards_a_write_stores_its_own_copy_and_gets_no_replica_write_for_it()
+    {
+        var cluster = new SimulatedCluster(13);
+        cluster.Start(3);
+        Assert.That(cluster.RunUntil(() => true, TimeSpan.FromMinutes(2)), Is.True, $"a 3-node ring should form: {cluster.FindRingError()}");
+        cluster.Network.Options.TraceCapacity = int.MaxValue;
+        var sender = cluster.LiveNodes[0];
+        var key = Enumerable.Range(0, 100).Select(i => $"key{i}").First(key => cluster.ExpectedReplicasOf(key)[0].Id != sender.Self.Id);
+        var coordinator = cluster.ExpectedReplicasOf(key)[0];
+        var traced = cluster.Network.Trace.Count;
+
+        var put = cluster.Put(sender, key, "{\"v\":1}");
+
+        var messages = cluster.Network.Trace.Skip(traced).ToList();
+        var copies = cluster.LiveNodes.Select(node => node.Store.Get(key)).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(put.Outcome, Is.EqualTo(KvOutcome.Created));
+            Assert.That(put.Acknowledged, Is.GreaterThanOrEqualTo(2), "the coordinator counts the sender's copy");
+            Assert.That(messages, Has.One.Contains($"Request {sender.Self.Id} -> {coordinator.Id} CoordinateWriteRequest"), "the write is forwarded once");
+            Assert.That(messages, Has.None.Contains($"-> {sender.Self.Id} ReplicaWriteRequest"), "the coordinator sends the sender no copy");
+            Assert.That(messages, Has.One.Contains("ReplicaWriteRequest"), "only the third replica gets a replica write");
+            Assert.That(copies, Has.All.Not.Null.And.All.EqualTo(copies[0]), "all three nodes hold the same entry once the write is acknowledged");
+            Assert.That(copies[0]!.Version, Is.EqualTo(put.Version));
+        });
+    }
+
+    [Test]
     public void On_a_larger_ring_a_read_is_forwarded_once_at_most_and_finds_the_newest_value()
     {
         var cluster = new SimulatedCluster(12);

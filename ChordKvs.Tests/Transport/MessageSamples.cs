@@ -49,6 +49,7 @@ public static class MessageSamples
         new("coordinate read found", new CoordinateReadRequest("users/42 ✓", 2), new ClientResultReply(new KvResult(KvOutcome.Found, V1, "[1,2]"u8.ToArray(), 2, 2))),
         new("coordinate read default quorum, not found", new CoordinateReadRequest("k", null), new ClientResultReply(new KvResult(KvOutcome.NotFound, Problem: "Key 'k' has no value."))),
         new("coordinate conditional write", new CoordinateWriteRequest("k", "true"u8.ToArray(), new WriteConditions(IfMatch: V2, IfExists: true), 3), new ClientResultReply(new KvResult(KvOutcome.Replaced, V1, null, 3, 3))),
+        new("coordinate write stored by its sender", new CoordinateWriteRequest("k", "{}"u8.ToArray(), default, 2, null, D.Id), new ClientResultReply(new KvResult(KvOutcome.Created, V2, null, 2, 2))),
         new("coordinate write that expires", new CoordinateWriteRequest("k", "1"u8.ToArray(), default, null, new DateTimeOffset(2026, 1, 1, 0, 0, 30, TimeSpan.Zero)), new ClientResultReply(new KvResult(KvOutcome.Created, V1, null, 2, 2))),
         new("coordinate delete", new CoordinateWriteRequest("k", null, new WriteConditions(IfAbsent: true), null), new ClientResultReply(new KvResult(KvOutcome.Unavailable, null, null, 1, 2, "Only 1 of the 2 replicas needed acknowledged the write."))),
         new("replica write of a value", new ReplicaWriteRequest(LiveEntry), AckReply.Instance),

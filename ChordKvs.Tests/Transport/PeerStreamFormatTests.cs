@@ -48,7 +48,7 @@ public class PeerStreamFormatTests
     [TestCase(new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 1, 255, 255, 255, 255 }, TestName = "A_negative_length_is_refused")]
     [TestCase(new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0xff }, TestName = "A_key_that_is_not_utf8_is_refused")]
     [TestCase(new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, (byte)'n', (byte)'u', (byte)'l', (byte)'l' }, TestName = "A_json_request_that_is_null_is_refused")]
-    [TestCase(new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 4, 1, 0, 0, 0, (byte)'k', 255, 255, 255, 255, 4, 0, 255, 255, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0 }, TestName = "A_forwarded_write_with_an_unknown_condition_flag_is_refused")]
+    [TestCase(new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 4, 1, 0, 0, 0, (byte)'k', 255, 255, 255, 255, 8, 0, 255, 255, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0 }, TestName = "A_forwarded_write_with_an_unknown_condition_flag_is_refused")]
     public void A_malformed_request_batch_is_refused(byte[] batch)
     {
         Assert.Throws<InvalidDataException>(() => PeerStreamFormat.ReadRequests(batch, NodeMessageSerializer.Default));
