@@ -252,18 +252,18 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
     {
         Interlocked.Increment(ref _clientRequests);
         LookupResult lookup;
-        ImmutableArray<NodeInfo>? readReplicas;
+        ImmutableArray<NodeInfo>? otherReplicas;
         try
         {
             var keyId = NodeId.ForKey(key);
-            if (_coordinator.Placement.TryPlace(keyId, out var known, out readReplicas))
+            if (_coordinator.Placement.TryPlace(keyId, out var known, out otherReplicas))
             {
                 lookup = new LookupResult(keyId, known, 0, 0);
             }
             else
             {
                 lookup = await Ring.FindSuccessorAsync(keyId, cancellationToken);
-                readReplicas = ReplicaSet.WithSelfFirst(Self, lookup.Successors, _options.Replication.ReplicaCount);
+                otherReplicas = ReplicaSet.WithSelfFirst(Self, lookup.Successors, _options.Replication.ReplicaCount)?.RemoveAt(0);
             }
         }
         catch (LookupTimeoutException exception)
@@ -279,15 +279,15 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
 
         // A read may be coordinated by any replica of the key, so a node that holds one answers it without the
         // forward to the responsible node (writes still go there, where preconditions are checked and versions made).
-        if (request is CoordinateReadRequest read && readReplicas is { } replicas)
+        if (request is CoordinateReadRequest read && otherReplicas is { } others)
         {
-            return await _coordinator.ReadAsync(read, replicas, cancellationToken);
+            return await _coordinator.ReadAsync(read, others, cancellationToken);
         }
 
         // A replica that forwards a new value stores it itself from the coordinator's answer, which spares the coordinator
         // the replica write back to it (a third of a 3-node cluster's node-to-node calls for writes). Deletes are not
         // stored this way: a tombstone's purge time comes from the coordinator's clock.
-        if (request is CoordinateWriteRequest { Value: not null } forwardedWrite && readReplicas is not null)
+        if (request is CoordinateWriteRequest { Value: not null } forwardedWrite && otherReplicas is not null)
         {
             request = forwardedWrite with { StoredBySender = Self.Id };
         }

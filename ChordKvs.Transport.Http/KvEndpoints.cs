@@ -32,6 +32,9 @@ internal sealed class KvEndpoints
 
     private const string JsonMediaType = "application/json";
 
+    /// <summary>What precedes the key in a request target (after the path base, when the application has one).</summary>
+    private const string KeyPathPrefix = Prefix + "/";
+
     /// <summary>The query parameter of a PUT that sets the value's time to live, in seconds.</summary>
     private const string TimeToLiveParameter = "ttl";
 
@@ -200,7 +203,8 @@ internal sealed class KvEndpoints
 
     private bool TryReadKey(HttpContext context, out string key, [NotNullWhen(false)] out ProblemHttpResult? problem)
     {
-        if (!RawTargetKey.TryParse(RawTarget(context), context.Request.PathBase.Value + Prefix + "/", out key, out var error))
+        var pathBase = context.Request.PathBase.Value;
+        if (!RawTargetKey.TryParse(RawTarget(context), string.IsNullOrEmpty(pathBase) ? KeyPathPrefix : pathBase + KeyPathPrefix, out key, out var error))
         {
             problem = ClientProblems.BadRequest("Invalid key", error);
             return false;

@@ -140,11 +140,12 @@ internal sealed class ReplicaCoordinator(
     }
 
     /// <summary>
-    /// Reads a key as one of its replicas: <paramref name="replicas"/> is the key's replica set with this node first.
-    /// Any replica may coordinate a read, which saves the forward to the responsible node; writes still go there.
+    /// Reads a key as one of its replicas: <paramref name="otherReplicas"/> are the key's replicas other than this node,
+    /// nearest first. Any replica may coordinate a read, which saves the forward to the responsible node; writes still
+    /// go there.
     /// </summary>
-    public Task<KvResult> ReadAsync(CoordinateReadRequest request, ImmutableArray<NodeInfo> replicas, CancellationToken cancellationToken) =>
-        ReadAsync(request, replicas.Length, replicas.RemoveAt(0), cancellationToken);
+    public Task<KvResult> ReadAsync(CoordinateReadRequest request, ImmutableArray<NodeInfo> otherReplicas, CancellationToken cancellationToken) =>
+        ReadAsync(request, otherReplicas.Length + 1, otherReplicas, cancellationToken);
 
     private async Task<KvResult> ReadAsync(CoordinateReadRequest request, int replicaCount, ImmutableArray<NodeInfo> candidates, CancellationToken cancellationToken)
     {

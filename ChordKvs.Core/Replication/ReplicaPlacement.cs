@@ -17,7 +17,7 @@ internal sealed class ReplicaPlacement
 {
     private readonly NodeId[] _arcEnds;
     private readonly ImmutableArray<NodeInfo>[] _keySuccessors;
-    private readonly ImmutableArray<NodeInfo>?[] _readReplicas;
+    private readonly ImmutableArray<NodeInfo>?[] _otherReplicas;
 
     private ReplicaPlacement(RoutingState state, int replicaCount, int successorListLength)
     {
@@ -28,11 +28,11 @@ internal sealed class ReplicaPlacement
         var ring = WholeRingView.Ring(state, successorListLength);
         _arcEnds = ring is { } nodes ? [.. nodes.Select(node => node.Id)] : [];
         _keySuccessors = new ImmutableArray<NodeInfo>[_arcEnds.Length];
-        _readReplicas = new ImmutableArray<NodeInfo>?[_arcEnds.Length];
+        _otherReplicas = new ImmutableArray<NodeInfo>?[_arcEnds.Length];
         for (var i = 0; i < _arcEnds.Length; i++)
         {
             _keySuccessors[i] = i == 0 ? ring!.Value : [.. ring!.Value[i..], .. ring.Value[..i]];
-            _readReplicas[i] = ReplicaSet.WithSelfFirst(state.Self, _keySuccessors[i], replicaCount);
+            _otherReplicas[i] = ReplicaSet.WithSelfFirst(state.Self, _keySuccessors[i], replicaCount)?.RemoveAt(0);
         }
     }
 
@@ -51,10 +51,10 @@ internal sealed class ReplicaPlacement
 
     /// <summary>
     /// Where <paramref name="key"/> goes when the snapshot shows the whole ring: its successors (the responsible node
-    /// first) and, when this node is one of its replicas, the replicas with this node first (else null). False when the
-    /// snapshot does not show the whole ring, and a lookup must tell.
+    /// first) and, when this node is one of its replicas, the key's other replicas, nearest first (else null). False
+    /// when the snapshot does not show the whole ring, and a lookup must tell.
     /// </summary>
-    public bool TryPlace(NodeId key, out ImmutableArray<NodeInfo> keySuccessors, out ImmutableArray<NodeInfo>? readReplicas)
+    public bool TryPlace(NodeId key, out ImmutableArray<NodeInfo> keySuccessors, out ImmutableArray<NodeInfo>? otherReplicas)
     {
         // The arc of ring[i] is (ring[i - 1], ring[i]]; the first arc starts at the last node.
         var previous = _arcEnds.Length > 0 ? _arcEnds[^1] : default;
@@ -63,7 +63,7 @@ internal sealed class ReplicaPlacement
             if (RingInterval.IsInHalfOpen(key, previous, _arcEnds[i]))
             {
                 keySuccessors = _keySuccessors[i];
-                readReplicas = _readReplicas[i];
+                otherReplicas = _otherReplicas[i];
                 return true;
             }
 
@@ -71,7 +71,7 @@ internal sealed class ReplicaPlacement
         }
 
         keySuccessors = default;
-        readReplicas = null;
+        otherReplicas = null;
         return false;
     }
 }
