@@ -18,6 +18,9 @@ internal sealed class QuorumRound(int needed)
     private TaskCompletionSource? _settledOrWoken;
     private TaskCompletionSource? _allFinished;
 
+    /// <summary>How many successes settle the call.</summary>
+    public int Needed => needed;
+
     /// <summary>How many attempts have succeeded so far.</summary>
     public int Succeeded
     {

@@ -50,8 +50,13 @@ internal sealed class ReplicaCoordinator(
         get
         {
             // A race between two threads builds one placement twice, and either copy is right.
-            var placement = ReplicaPlacement.For(ring.Routing, Volatile.Read(ref _placement), options.ReplicaCount, successorListLength);
-            Volatile.Write(ref _placement, placement);
+            var last = Volatile.Read(ref _placement);
+            var placement = ReplicaPlacement.For(ring.Routing, last, options.ReplicaCount, successorListLength);
+            if (!ReferenceEquals(placement, last))
+            {
+                Volatile.Write(ref _placement, placement);
+            }
+
             return placement;
         }
     }
@@ -136,7 +141,7 @@ internal sealed class ReplicaCoordinator(
     {
         using var deadline = ReplicaDeadline(cancellationToken, out var registration);
         using var _ = registration;
-        return await AskLiveSuccessorsAsync(candidates, wanted, new QuorumRound(needed), needed, (replica, _, round) => WriteToReplicaAsync(replica, entry, round, deadline.Token), deadline.Token);
+        return await AskLiveSuccessorsAsync(candidates, wanted, new QuorumRound(needed), (replica, _, round) => WriteToReplicaAsync(replica, entry, round, deadline.Token), deadline.Token);
     }
 
     /// <summary>
@@ -185,7 +190,7 @@ internal sealed class ReplicaCoordinator(
 
         var deadline = ReplicaDeadline(cancellationToken, out var registration);
         var reads = new QuorumRound(required - 1);
-        var replied = 1 + await AskLiveSuccessorsAsync(candidates, required - 1, reads, required - 1, (replica, index, round) =>
+        var replied = 1 + await AskLiveSuccessorsAsync(candidates, required - 1, reads, (replica, index, round) =>
             ReadFromReplicaAsync(replica, key, index + 1, answers, answered, round, deadline.Token), deadline.Token);
 
         // The deadline lives until the last read has ended, because read repair waits for all of them.
@@ -196,16 +201,17 @@ internal sealed class ReplicaCoordinator(
 
     /// <summary>
     /// Asks the first <paramref name="wanted"/> of <paramref name="candidates"/> not suspected of being down (suspected ones only when
-    /// nobody else is left); whenever fewer than <paramref name="needed"/> have succeeded and a quarter of
+    /// nobody else is left); whenever fewer than the round needs have succeeded and a quarter of
     /// <see cref="ReplicationOptions.ReplicaTimeout"/> has passed without an answer, or all asked have failed, asks
     /// the next successor as well (a hedged request: a dead node is noticed only by its silence, and waiting for its
     /// whole timeout would leave no time for a stand-in). Stops once enough have succeeded, the successors run out,
-    /// or the deadline passes; returns how many succeeded, at most <paramref name="needed"/>. Asks not waited for
+    /// or the deadline passes; returns how many succeeded, at most as many as the round needs. Asks not waited for
     /// go on in the background. Each attempt that <paramref name="ask"/> starts reports its end to <paramref name="round"/>,
     /// which counts them; the task it returns is not watched.
     /// </summary>
-    private async Task<int> AskLiveSuccessorsAsync(ImmutableArray<NodeInfo> candidates, int wanted, QuorumRound round, int needed, Func<NodeInfo, int, QuorumRound, Task> ask, CancellationToken deadline)
+    private async Task<int> AskLiveSuccessorsAsync(ImmutableArray<NodeInfo> candidates, int wanted, QuorumRound round, Func<NodeInfo, int, QuorumRound, Task> ask, CancellationToken deadline)
     {
+        var needed = round.Needed;
         var order = BySuspicion(candidates);
         var next = 0;
         for (; next < wanted && next < order.Length; next++)
