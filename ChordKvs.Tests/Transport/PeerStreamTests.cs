@@ -117,6 +117,27 @@ public class PeerStreamTests
     }
 
     [Test]
+    public async Task A_peer_that_accepts_the_stream_without_naming_its_format_is_reached_over_http()
+    {
+        var streams = new StreamCounter(acceptWithoutFormat: true);
+        var host = resources.Add(await KestrelTestHost.StartAsync(configureApp: streams.Install));
+        var node = host.AddNode(ScriptedHandler.Replying(EchoOf));
+        var (transport, posts) = CreateTransport(time: new FakeTimeProvider());
+
+        var reply = await transport.SendAsync(node, new ReplicaReadRequest("key")).WaitAsync(Deadline);
+        var next = await transport.SendAsync(node, new PingRequest()).WaitAsync(Deadline);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(reply, Is.EqualTo(EchoOf(new ReplicaReadRequest("key"))), "the request is answered");
+            Assert.That(next, Is.EqualTo(EchoOf(new PingRequest())));
+            Assert.That(streams.Opened, Is.EqualTo(1), "the peer accepted the upgrade, as an older version would");
+            Assert.That(posts.Count(path => path.EndsWith("/rpc", StringComparison.Ordinal)), Is.EqualTo(2), "both requests went by HTTP");
+            Assert.That(streams.Attempts, Is.EqualTo(1), $"the stream is not tried again within {PeerStream.ReconnectBackoff}");
+        });
+    }
+
+    [Test]
     public async Task A_wrong_secret_still_surfaces_as_the_cluster_secret_rejected()
     {
         var streams = new StreamCounter();
@@ -344,9 +365,10 @@ public class PeerStreamTests
 
     /// <summary>
     /// Counts the requests for the stream endpoint at a test server, and the streams it opened; keeps the context of
-    /// the latest, so a test can drop it; or answers 404 to all of them, as a node of an older version would.
+    /// the latest, so a test can drop it; or answers 404 to all of them, as a node of an older version would; or
+    /// accepts them without naming the stream format, as a node of the version before the binary format did.
     /// </summary>
-    private sealed class StreamCounter(bool answer404 = false)
+    private sealed class StreamCounter(bool answer404 = false, bool acceptWithoutFormat = false)
     {
         private int attempts;
         private int opened;
@@ -357,7 +379,19 @@ public class PeerStreamTests
 
         public HttpContext? Current { get; private set; }
 
-        public void Install(WebApplication app, RouteGroupBuilder internalApi) => app.Use(async (context, next) =>
+        public void Install(WebApplication app, RouteGroupBuilder internalApi)
+        {
+            if (acceptWithoutFormat)
+            {
+                // The node's own stream endpoint brings the WebSocket middleware along; this stand-in for an older
+                // version answers before it, so it needs the middleware in the application's pipeline.
+                app.UseWebSockets();
+            }
+
+            app.Use(InterceptAsync);
+        }
+
+        private async Task InterceptAsync(HttpContext context, RequestDelegate next)
         {
             if (context.Request.Path != ChordKvsInternalApi.StreamPath)
             {
@@ -382,7 +416,23 @@ public class PeerStreamTests
 
                 return Task.CompletedTask;
             });
-            await next(context);
-        });
+
+            if (!acceptWithoutFormat)
+            {
+                await next(context);
+                return;
+            }
+
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            try
+            {
+                // Held until the other side gives up on it.
+                await socket.ReceiveAsync(new byte[1024], context.RequestAborted);
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+            {
+                // The other side closed or aborted the connection, which is what the test expects.
+            }
+        }
     }
 }
