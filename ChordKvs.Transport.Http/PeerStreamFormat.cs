@@ -101,7 +101,7 @@ internal static class PeerStreamFormat
                 break;
             default:
                 writer.Byte(JsonKind);
-                writer.OptionalBytes(serializer.SerializeRequest(request));
+                writer.Bytes(serializer.SerializeRequest(request));
                 break;
         }
 
@@ -196,7 +196,7 @@ internal static class PeerStreamFormat
                     break;
                 case { } other:
                     writer.Byte(JsonKind);
-                    writer.OptionalBytes(serializer.SerializeReply(other));
+                    writer.Bytes(serializer.SerializeReply(other));
                     break;
                 default:
                     writer.Byte(ErrorKind);
@@ -293,12 +293,21 @@ internal static class PeerStreamFormat
             }
         }
 
+        public void Bytes(byte[] bytes)
+        {
+            Int32(bytes.Length);
+            buffer.Write(bytes);
+        }
+
         public void OptionalBytes(byte[]? bytes)
         {
-            Int32(bytes?.Length ?? -1);
-            if (bytes is not null)
+            if (bytes is null)
             {
-                buffer.Write(bytes);
+                Int32(-1);
+            }
+            else
+            {
+                Bytes(bytes);
             }
         }
 
