@@ -12,10 +12,11 @@ namespace ChordKvs.Core.Replication;
 /// predecessor changes, and hands its range to its successor before leaving.
 /// </summary>
 /// <remarks>
-/// One pass compares the digest of the node's range with each replica's digest of the same arc; only where they
-/// differ are entries exchanged, both ways, in batches, and merged last-writer-wins. So a pass over replicas that
-/// agree costs one small message each, and the same pass repairs a replica that missed writes, a replica that
-/// is new after a join or a failure, and a primary that lags behind a replica.
+/// One pass compares the digest of the node's range with each replica's digest of the same arc; where they differ,
+/// the arc is narrowed down by the digests of its parts (<see cref="NarrowDownAsync"/>), and only the parts that
+/// still differ a moment later have their entries exchanged, both ways, in batches, and merged last-writer-wins. So a
+/// pass over replicas that agree costs one small message each, and the same pass repairs a replica that missed
+/// writes, a replica that is new after a join or a failure, and a primary that lags behind a replica.
 /// </remarks>
 internal sealed class RangeReplicator(
     ChordNode ring,
@@ -25,6 +26,18 @@ internal sealed class RangeReplicator(
     TimeProvider time,
     ChordKvsMetrics? metrics)
 {
+    /// <summary>How many parts an arc whose digests differ is split into to find where.</summary>
+    private const int ArcParts = 16;
+
+    /// <summary>
+    /// Up to how many entries an arc that differs is exchanged whole rather than split: a split costs
+    /// <see cref="ArcParts"/> digest calls, about what moving this many entries costs.
+    /// </summary>
+    private const int SmallArcEntries = 64;
+
+    /// <summary>How often an arc is split at most: 16^6 parts of a range are more than any node holds keys.</summary>
+    private const int MaxSplitDepth = 6;
+
     private NodeId? _rangeStartPulled;
 
     /// <summary>One anti-entropy pass over this node's own range; also expires values and purges expired tombstones.</summary>
@@ -55,15 +68,13 @@ internal sealed class RangeReplicator(
             try
             {
                 var theirs = await transport.CallAsync(replica, new RangeDigestRequest(from, to), cancellationToken);
-                if (theirs.Digest == store.DigestRange(from, to))
+                var differing = new List<(NodeId From, NodeId To)>();
+                await NarrowDownAsync(replica, from, to, theirs.Digest, depth: 0, differing, cancellationToken);
+                if (differing.Count > 0 && await ExchangeStillDifferingAsync(replica, differing, cancellationToken))
                 {
-                    continue;
+                    outOfSync++;
+                    metrics?.RangeOutOfSync();
                 }
-
-                outOfSync++;
-                metrics?.RangeOutOfSync();
-                await PullAsync(replica, from, to, cancellationToken);
-                await PushAsync(replica, store.GetRange(from, to), cancellationToken);
             }
             catch (NodeUnreachableException)
             {
@@ -72,6 +83,88 @@ internal sealed class RangeReplicator(
         }
 
         metrics?.AntiEntropyPassCompleted(outOfSync);
+    }
+
+    /// <summary>
+    /// Finds where <paramref name="replica"/> and this node differ over the arc (<paramref name="from"/>,
+    /// <paramref name="to"/>], whose digest on the replica is <paramref name="theirs"/>, and adds those arcs to
+    /// <paramref name="differing"/>. An arc that differs is split into <see cref="ArcParts"/> equal parts, whose digests
+    /// are compared in turn, until what differs is small (<see cref="SmallArcEntries"/>) or one side lacks much of it.
+    /// </summary>
+    private async Task NarrowDownAsync(NodeInfo replica, NodeId from, NodeId to, RangeDigest theirs, int depth, List<(NodeId From, NodeId To)> differing, CancellationToken cancellationToken)
+    {
+        var ours = store.DigestRange(from, to);
+        if (ours == theirs)
+        {
+            return;
+        }
+
+        var (fewer, more) = (Math.Min(ours.Count, theirs.Count), Math.Max(ours.Count, theirs.Count));
+        var span = from.DistanceTo(to);
+        if (more <= SmallArcEntries || fewer < more / 2 || depth == MaxSplitDepth || (span != 0 && span < ArcParts))
+        {
+            // Small, or one side lacks much of it (a new or emptied replica): splitting further would cost more calls
+            // than it saves entries.
+            differing.Add((from, to));
+            return;
+        }
+
+        var ends = SplitArc(from, to, ArcParts);
+        var starts = ends.Prepend(from).ToArray();
+        var digests = await Task.WhenAll(ends.Select((end, part) => transport.CallAsync(replica, new RangeDigestRequest(starts[part], end), cancellationToken)));
+        for (var part = 0; part < ends.Length; part++)
+        {
+            await NarrowDownAsync(replica, starts[part], ends[part], digests[part].Digest, depth + 1, differing, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Waits for <see cref="ReplicationOptions.ReplicaTimeout"/>, then exchanges the entries of each of the
+    /// <paramref name="differing"/> arcs whose digests still differ; returns whether any did.
+    /// </summary>
+    /// <remarks>
+    /// Under a steady stream of writes the digests of a range almost never agree, because some writes are on their way
+    /// to one replica and not yet to the other. Exchanging every arc that differed at one moment moved entries that
+    /// were about to arrive anyway: at first the whole range both ways on every pass (on three nodes taking 20,000
+    /// writes a second, about 5,000 entries a second each way per node, docs/performance.md), and still thousands once
+    /// the arcs were narrowed down. By the time the replica timeout has passed, every write then on its way has arrived
+    /// or failed, so what still differs is what the replicas really lack.
+    /// </remarks>
+    private async Task<bool> ExchangeStillDifferingAsync(NodeInfo replica, List<(NodeId From, NodeId To)> differing, CancellationToken cancellationToken)
+    {
+        await Task.Delay(options.ReplicaTimeout, time, cancellationToken);
+        var exchanged = false;
+        foreach (var (from, to) in differing)
+        {
+            var theirs = await transport.CallAsync(replica, new RangeDigestRequest(from, to), cancellationToken);
+            if (theirs.Digest == store.DigestRange(from, to))
+            {
+                continue;
+            }
+
+            exchanged = true;
+            await PullAsync(replica, from, to, cancellationToken);
+            await PushAsync(replica, store.GetRange(from, to), cancellationToken);
+        }
+
+        return exchanged;
+    }
+
+    /// <summary>
+    /// The ends of <paramref name="parts"/> arcs of equal length that together make (<paramref name="from"/>,
+    /// <paramref name="to"/>], in ring order; the last one is <paramref name="to"/>. Equal bounds are the whole circle.
+    /// </summary>
+    private static NodeId[] SplitArc(NodeId from, NodeId to, int parts)
+    {
+        var distance = from.DistanceTo(to);
+        var span = distance == 0 ? UInt128.One << NodeId.Bits : distance;
+        var ends = new NodeId[parts];
+        for (var part = 1; part <= parts; part++)
+        {
+            ends[part - 1] = new NodeId(unchecked(from.Value + (ulong)(span * (uint)part / (uint)parts)));
+        }
+
+        return ends;
     }
 
     /// <summary>
