@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -60,14 +58,9 @@ public readonly record struct NodeId(ulong Value) : IComparable<NodeId>
         return id;
     }
 
-    /// <summary>The identifier of a UTF-8 byte string: the first 64 bits of its SHA-1.</summary>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5350", Justification = "SHA-1 spreads identifiers evenly over the ring, as in the Chord paper; it protects nothing.")]
-    public static NodeId FromUtf8(ReadOnlySpan<byte> utf8)
-    {
-        Span<byte> digest = stackalloc byte[SHA1.HashSizeInBytes];
-        SHA1.HashData(utf8, digest);
-        return new NodeId(BinaryPrimitives.ReadUInt64BigEndian(digest));
-    }
+    /// <summary>The identifier of a UTF-8 byte string: the first 64 bits of its SHA-1 (<see cref="Sha1Prefix"/>).</summary>
+    /// <remarks>SHA-1 spreads identifiers evenly over the ring, as in the Chord paper; it protects nothing.</remarks>
+    public static NodeId FromUtf8(ReadOnlySpan<byte> utf8) => new(Sha1Prefix.Of(utf8));
 
     /// <summary>
     /// The identifier of a node: derived from its address and, for virtual nodes, the index of the

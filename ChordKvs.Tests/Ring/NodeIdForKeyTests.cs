@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
 using System.Text;
 using ChordKvs.Core.Ring;
 
@@ -11,6 +13,27 @@ public class NodeIdForKeyTests
     [TestCase("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 0x84983e441c3bd26eUL)]
     public void Matches_the_published_sha1_test_vectors(string key, ulong expected) =>
         Assert.That(NodeId.ForKey(key).Value, Is.EqualTo(expected));
+
+    [Test]
+    public void Agrees_with_the_platform_sha1_on_every_length_across_three_blocks_and_on_long_inputs()
+    {
+        // The identifier is computed in managed code (Sha1Prefix); the padding differs on either side of 55, 56 and 64
+        // bytes in each block, so every length up to three blocks is checked, with random bytes from a fixed seed.
+        var random = new Random(7);
+        var lengths = Enumerable.Range(0, 3 * 64 + 1).Concat([1000, 1024, 4099, 65_536 + 55]);
+        Assert.Multiple(() =>
+        {
+            foreach (var length in lengths)
+            {
+                var bytes = new byte[length];
+                random.NextBytes(bytes);
+                Assert.That(NodeId.FromUtf8(bytes).Value, Is.EqualTo(BinaryPrimitives.ReadUInt64BigEndian(Sha1(bytes))), $"{length} bytes");
+            }
+        });
+    }
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5350", Justification = "The reference the ring's SHA-1 is checked against.")]
+    private static byte[] Sha1(byte[] bytes) => SHA1.HashData(bytes);
 
     [TestCase(1)]
     [TestCase(512)]
