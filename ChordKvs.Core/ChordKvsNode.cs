@@ -297,12 +297,12 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
         // (address) that did not answer are passed over: its other virtual nodes went down with it, and the first
         // replica lives elsewhere.
         var tried = 0;
-        var silent = new HashSet<string>(StringComparer.Ordinal);
+        HashSet<string>? silent = null;
         var askedAgain = false;
-        var candidates = new Queue<NodeInfo>(BySuspicion(lookup.Successors));
+        var (candidates, order, next) = (lookup.Successors, _failures.OrderBySuspicion(lookup.Successors), 0);
         while (true)
         {
-            candidates.TryDequeue(out var coordinator);
+            var coordinator = next < order.Length ? candidates[order[next++]] : null;
 
             // Before passing the responsible node by (suspected, or it did not answer), ask the node listed before it
             // once: the lookup's last hop may not list yet a node that joined just before the dead one, the key's
@@ -312,7 +312,7 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
                 askedAgain = true;
                 if (await AskListedPredecessorAsync(lookup, cancellationToken) is { } again && again.Successor.Id != lookup.Successor.Id)
                 {
-                    candidates = new Queue<NodeInfo>(BySuspicion(again.Successors));
+                    (candidates, order, next) = (again.Successors, _failures.OrderBySuspicion(again.Successors), 0);
                     continue;
                 }
             }
@@ -322,7 +322,7 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
                 break;
             }
 
-            if (silent.Contains(coordinator.Address))
+            if (silent?.Contains(coordinator.Address) == true)
             {
                 continue;
             }
@@ -349,7 +349,7 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
             {
                 _failures.ReportFailure(coordinator);
                 LogCoordinatorUnreachable(Self, coordinator, exception.Message);
-                silent.Add(coordinator.Address);
+                (silent ??= new HashSet<string>(StringComparer.Ordinal)).Add(coordinator.Address);
             }
         }
 
@@ -379,8 +379,6 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
             return null;
         }
     }
-
-    private IEnumerable<NodeInfo> BySuspicion(IEnumerable<NodeInfo> nodes) => nodes.OrderBy(node => _failures.IsSuspected(node) ? 1 : 0);
 
     private Task<KvResult> CoordinateLocallyAsync(NodeRequest request, CancellationToken cancellationToken) => request switch
     {

@@ -236,7 +236,7 @@ internal sealed class KvEndpoints
     {
         quorum = null;
         problem = null;
-        if (!request.Query.TryGetValue(name, out var values))
+        if (!HasQuery(request) || !request.Query.TryGetValue(name, out var values))
         {
             return true;
         }
@@ -259,7 +259,7 @@ internal sealed class KvEndpoints
     {
         timeToLive = null;
         problem = null;
-        if (!request.Query.TryGetValue(TimeToLiveParameter, out var values))
+        if (!HasQuery(request) || !request.Query.TryGetValue(TimeToLiveParameter, out var values))
         {
             return true;
         }
@@ -344,6 +344,9 @@ internal sealed class KvEndpoints
         context.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw
             ? raw
             : context.Request.PathBase.Add(context.Request.Path).ToUriComponent() + context.Request.QueryString.ToUriComponent();
+
+    /// <summary>Whether the request has a query string; reading <see cref="HttpRequest.Query"/> builds a collection even when it has none.</summary>
+    private static bool HasQuery(HttpRequest request) => request.QueryString.HasValue;
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using ChordKvs.Core.Ring;
 
 namespace ChordKvs.Core.Replication;
@@ -18,27 +19,43 @@ internal sealed class PeerFailureDetector(TimeProvider time, TimeSpan suspicionP
 {
     private readonly Dictionary<NodeId, DateTimeOffset> _suspectedUntil = [];
 
+    // How many peers the dictionary holds, readable without its lock: every replica call reports its outcome and every
+    // quorum call asks about each candidate, and while nobody is suspected (nearly always) none of that needs the lock.
+    private int _suspectedCount;
+
     /// <summary>Records that <paramref name="peer"/> did not answer.</summary>
     public void ReportFailure(NodeInfo peer)
     {
         lock (_suspectedUntil)
         {
             _suspectedUntil[peer.Id] = time.GetUtcNow() + suspicionPeriod;
+            Volatile.Write(ref _suspectedCount, _suspectedUntil.Count);
         }
     }
 
     /// <summary>Records that <paramref name="peer"/> answered, which clears any suspicion at once.</summary>
     public void ReportSuccess(NodeInfo peer)
     {
+        if (Volatile.Read(ref _suspectedCount) == 0)
+        {
+            return;
+        }
+
         lock (_suspectedUntil)
         {
             _suspectedUntil.Remove(peer.Id);
+            Volatile.Write(ref _suspectedCount, _suspectedUntil.Count);
         }
     }
 
     /// <summary>Whether <paramref name="peer"/> failed to answer within the last suspicion period and has not answered since.</summary>
     public bool IsSuspected(NodeInfo peer)
     {
+        if (Volatile.Read(ref _suspectedCount) == 0)
+        {
+            return false;
+        }
+
         lock (_suspectedUntil)
         {
             if (!_suspectedUntil.TryGetValue(peer.Id, out var until))
@@ -52,7 +69,33 @@ internal sealed class PeerFailureDetector(TimeProvider time, TimeSpan suspicionP
             }
 
             _suspectedUntil.Remove(peer.Id);
+            Volatile.Write(ref _suspectedCount, _suspectedUntil.Count);
             return false;
         }
+    }
+
+    /// <summary>The indexes of <paramref name="nodes"/>, those not suspected of being down first, each group in list order.</summary>
+    public int[] OrderBySuspicion(ImmutableArray<NodeInfo> nodes)
+    {
+        var order = new int[nodes.Length];
+        var front = 0;
+        var back = nodes.Length;
+        for (var i = nodes.Length - 1; i >= 0; i--)
+        {
+            if (IsSuspected(nodes[i]))
+            {
+                order[--back] = i;
+            }
+        }
+
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            if (!IsSuspected(nodes[i]))
+            {
+                order[front++] = i;
+            }
+        }
+
+        return order;
     }
 }

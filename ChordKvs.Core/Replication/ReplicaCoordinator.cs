@@ -212,7 +212,7 @@ internal sealed class ReplicaCoordinator(
     private async Task<int> AskLiveSuccessorsAsync(ImmutableArray<NodeInfo> candidates, int wanted, QuorumRound round, Func<NodeInfo, int, QuorumRound, Task> ask, CancellationToken deadline)
     {
         var needed = round.Needed;
-        var order = BySuspicion(candidates);
+        var order = failures.OrderBySuspicion(candidates);
         var next = 0;
         for (; next < wanted && next < order.Length; next++)
         {
@@ -252,31 +252,6 @@ internal sealed class ReplicaCoordinator(
             _ = ask(candidates[order[next]], order[next], round);
             next++;
         }
-    }
-
-    /// <summary>The indexes of <paramref name="candidates"/>, those not suspected of being down first, each group in list order.</summary>
-    private int[] BySuspicion(ImmutableArray<NodeInfo> candidates)
-    {
-        var order = new int[candidates.Length];
-        var front = 0;
-        var back = candidates.Length;
-        for (var i = candidates.Length - 1; i >= 0; i--)
-        {
-            if (failures.IsSuspected(candidates[i]))
-            {
-                order[--back] = i;
-            }
-        }
-
-        for (var i = 0; i < candidates.Length; i++)
-        {
-            if (!failures.IsSuspected(candidates[i]))
-            {
-                order[front++] = i;
-            }
-        }
-
-        return order;
     }
 
     /// <summary>A token that ends after <see cref="ReplicationOptions.ReplicaTimeout"/> on the node's clock, or with the caller's.</summary>
