@@ -1,5 +1,7 @@
 using ChordKvs.Transport.Http;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -77,7 +79,12 @@ internal static class NodeApplication
 
         var app = builder.Build();
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+
+        // Bare error answers (404 for a path no endpoint serves, 405 for a method a route does not take) get a
+        // problem+json body. The client API's endpoints write their own (they carry ISkipStatusCodePagesMetadata), and
+        // for them the middleware is left out rather than switched off: it costs every request a feature object and an
+        // async step, several percent of a single node's CPU per GET (docs/performance.md, change 11).
+        app.UseWhen(static context => context.GetEndpoint()?.Metadata.GetMetadata<ISkipStatusCodePagesMetadata>() is null, static branch => branch.UseStatusCodePages());
         app.UseRequestTimeouts();
         app.MapChordKvs();
         return app;
