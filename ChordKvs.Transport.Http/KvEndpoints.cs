@@ -60,7 +60,7 @@ internal sealed class KvEndpoints
     private int ReplicaCount => options.Node.Replication.ReplicaCount;
 
     /// <summary><c>GET /kv/{key}[?r=R]</c>: 200 with the value as written and its <c>ETag</c>, 304 when <c>If-None-Match</c> matches, 404 when absent.</summary>
-    public Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetAsync(HttpContext context, CancellationToken cancellationToken) =>
+    public Task<Results<RawBytesHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetAsync(HttpContext context, CancellationToken cancellationToken) =>
         MeasuredAsync("get", ServeGetAsync(context, cancellationToken));
 
     /// <summary>
@@ -74,7 +74,7 @@ internal sealed class KvEndpoints
     public Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(HttpContext context, CancellationToken cancellationToken) =>
         MeasuredAsync("delete", ServeDeleteAsync(context, cancellationToken));
 
-    private async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> ServeGetAsync(HttpContext context, CancellationToken cancellationToken)
+    private async Task<Results<RawBytesHttpResult, StatusCodeHttpResult, ProblemHttpResult>> ServeGetAsync(HttpContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (!TryReadKey(context, out var key, out var problem) || !TryReadQuorum(context.Request, "r", out var readQuorum, out problem))
@@ -107,7 +107,7 @@ internal sealed class KvEndpoints
         }
 
         var value = result.Value ?? throw new InvalidOperationException($"The node found key '{key}' without a value.");
-        return TypedResults.Bytes(value, JsonMediaType);
+        return new RawBytesHttpResult(value, JsonMediaType);
     }
 
     private async Task<Results<Created, NoContent, ProblemHttpResult>> ServePutAsync(HttpContext context, CancellationToken cancellationToken)
