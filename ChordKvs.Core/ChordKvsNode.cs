@@ -284,14 +284,6 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
             return await _coordinator.ReadAsync(read, others, cancellationToken);
         }
 
-        // A replica that forwards a new value stores it itself from the coordinator's answer, which spares the coordinator
-        // the replica write back to it (a third of a 3-node cluster's node-to-node calls for writes). Deletes are not
-        // stored this way: a tombstone's purge time comes from the coordinator's clock.
-        if (request is CoordinateWriteRequest { Value: not null } forwardedWrite && otherReplicas is not null)
-        {
-            request = forwardedWrite with { StoredBySender = Self.Id };
-        }
-
         // The responsible node coordinates; if it does not answer, or is suspected of being down, the next node
         // (its first replica, and its successor once the ring has noticed) takes over. Nodes on a physical node
         // (address) that did not answer are passed over: its other virtual nodes went down with it, and the first
@@ -340,9 +332,10 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
             try
             {
                 Interlocked.Increment(ref _forwards);
-                var reply = await _transport.CallAsync(coordinator, (NodeRequest<ClientResultReply>)request, cancellationToken);
+                var forwarded = Forwarded(request, isReplica: otherReplicas is not null);
+                var reply = await _transport.CallAsync(coordinator, forwarded, cancellationToken);
                 _failures.ReportSuccess(coordinator);
-                StoreOwnCopy(request, reply.Result);
+                StoreOwnCopy(forwarded, reply.Result);
                 return reply.Result;
             }
             catch (NodeUnreachableException exception)
@@ -355,6 +348,18 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
 
         return new KvResult(KvOutcome.Unavailable, Problem: $"The nodes responsible for '{key}' did not answer. Retry later.");
     }
+
+    /// <summary>
+    /// What this node sends the coordinator for a client operation. A replica that forwards a new value stores it itself
+    /// from the coordinator's answer (<see cref="CoordinateWriteRequest.StoredBySender"/>), which spares the coordinator the
+    /// replica write back to it (a third of a 3-node cluster's node-to-node calls for writes). Deletes are not stored
+    /// this way: a tombstone's purge time comes from the coordinator's clock.
+    /// </summary>
+    private NodeRequest<ClientResultReply> Forwarded(NodeRequest request, bool isReplica) => request switch
+    {
+        CoordinateWriteRequest { Value: not null } write when isReplica => write with { StoredBySender = Self.Id },
+        _ => (NodeRequest<ClientResultReply>)request,
+    };
 
     /// <summary>Stores this node's copy of a write it forwarded with <see cref="CoordinateWriteRequest.StoredBySender"/>, once the coordinator has versioned it.</summary>
     private void StoreOwnCopy(NodeRequest request, KvResult result)

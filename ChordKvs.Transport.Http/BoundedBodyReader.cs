@@ -25,7 +25,7 @@ internal static class BoundedBodyReader
     /// the body is refused. The server's own body limit is set to just over the limit, so it never cuts a valid
     /// body short and never drains more than that of a refused one.
     /// </remarks>
-    public static async Task<Result> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    public static async ValueTask<Result> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.ContentLength is { } declared && declared > maxBytes)

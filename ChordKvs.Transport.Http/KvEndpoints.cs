@@ -60,21 +60,21 @@ internal sealed class KvEndpoints
     private int ReplicaCount => options.Node.Replication.ReplicaCount;
 
     /// <summary><c>GET /kv/{key}[?r=R]</c>: 200 with the value as written and its <c>ETag</c>, 304 when <c>If-None-Match</c> matches, 404 when absent.</summary>
-    public Task<Results<RawBytesHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetAsync(HttpContext context, CancellationToken cancellationToken) =>
+    public Task<Results<PlainHttpResult, ProblemHttpResult>> GetAsync(HttpContext context, CancellationToken cancellationToken) =>
         MeasuredAsync("get", ServeGetAsync(context, cancellationToken));
 
     /// <summary>
     /// <c>PUT /kv/{key}</c> with a JSON body, optionally <c>?w=W</c> and <c>?ttl=SECONDS</c>: 201 when created, 204 when
     /// replaced, each with the new <c>ETag</c>. With <c>ttl</c>, the value reads as absent once that many seconds have passed.
     /// </summary>
-    public Task<Results<Created, NoContent, ProblemHttpResult>> PutAsync(HttpContext context, CancellationToken cancellationToken) =>
+    public Task<Results<PlainHttpResult, ProblemHttpResult>> PutAsync(HttpContext context, CancellationToken cancellationToken) =>
         MeasuredAsync("put", ServePutAsync(context, cancellationToken));
 
     /// <summary><c>DELETE /kv/{key}[?w=W]</c>: 204 when a value was deleted, 404 when there was none.</summary>
-    public Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(HttpContext context, CancellationToken cancellationToken) =>
+    public Task<Results<PlainHttpResult, ProblemHttpResult>> DeleteAsync(HttpContext context, CancellationToken cancellationToken) =>
         MeasuredAsync("delete", ServeDeleteAsync(context, cancellationToken));
 
-    private async Task<Results<RawBytesHttpResult, StatusCodeHttpResult, ProblemHttpResult>> ServeGetAsync(HttpContext context, CancellationToken cancellationToken)
+    private async Task<Results<PlainHttpResult, ProblemHttpResult>> ServeGetAsync(HttpContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (!TryReadKey(context, out var key, out var problem) || !TryReadQuorum(context.Request, "r", out var readQuorum, out problem))
@@ -103,14 +103,14 @@ internal sealed class KvEndpoints
         context.Response.Headers[HeaderNames.ETag] = version.ToETag();
         if (ifNoneMatch.Matches(version))
         {
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+            return PlainHttpResult.NotModified;
         }
 
         var value = result.Value ?? throw new InvalidOperationException($"The node found key '{key}' without a value.");
-        return new RawBytesHttpResult(value, JsonMediaType);
+        return PlainHttpResult.Ok(value, JsonMediaType);
     }
 
-    private async Task<Results<Created, NoContent, ProblemHttpResult>> ServePutAsync(HttpContext context, CancellationToken cancellationToken)
+    private async Task<Results<PlainHttpResult, ProblemHttpResult>> ServePutAsync(HttpContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (!TryReadKey(context, out var key, out var problem) || !TryReadQuorum(context.Request, "w", out var writeQuorum, out problem)
@@ -150,16 +150,16 @@ internal sealed class KvEndpoints
         {
             case KvOutcome.Created:
                 SetETag(context, result);
-                return TypedResults.Created(RawTargetKey.PathOf(RawTarget(context)).ToString());
+                return PlainHttpResult.Created(RawTargetKey.PathOf(RawTarget(context)).ToString());
             case KvOutcome.Replaced:
                 SetETag(context, result);
-                return TypedResults.NoContent();
+                return PlainHttpResult.NoContent;
             default:
                 return Failure(context, result, key, hasValue: true);
         }
     }
 
-    private async Task<Results<NoContent, ProblemHttpResult>> ServeDeleteAsync(HttpContext context, CancellationToken cancellationToken)
+    private async Task<Results<PlainHttpResult, ProblemHttpResult>> ServeDeleteAsync(HttpContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (!TryReadKey(context, out var key, out var problem) || !TryReadQuorum(context.Request, "w", out var writeQuorum, out problem))
@@ -174,7 +174,7 @@ internal sealed class KvEndpoints
 
         var result = await CallAsync(key, node.DeleteAsync(key, conditions, writeQuorum, cancellationToken));
         return result.Outcome == KvOutcome.Deleted
-            ? TypedResults.NoContent()
+            ? PlainHttpResult.NoContent
             : Failure(context, result, key, hasValue: false);
     }
 

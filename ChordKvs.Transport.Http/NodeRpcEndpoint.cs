@@ -21,7 +21,7 @@ namespace ChordKvs.Transport.Http;
 /// </remarks>
 internal sealed class NodeRpcEndpoint(LocalNodeRegistry registry, NodeMessageSerializer serializer, ILogger logger)
 {
-    public async Task<Results<RawBytesHttpResult, ProblemHttpResult>> HandleAsync(string nodeId, HttpContext httpContext)
+    public async Task<Results<PlainHttpResult, ProblemHttpResult>> HandleAsync(string nodeId, HttpContext httpContext)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
         var cancellationToken = httpContext.RequestAborted;
@@ -61,7 +61,7 @@ internal sealed class NodeRpcEndpoint(LocalNodeRegistry registry, NodeMessageSer
 
         var outcome = await AnswerAsync(handler, id, request, cancellationToken);
         return outcome.Reply is { } reply
-            ? new RawBytesHttpResult(serializer.SerializeReply(reply), NodeMessageSerializer.MediaType)
+            ? PlainHttpResult.Ok(serializer.SerializeReply(reply), NodeMessageSerializer.MediaType)
             : TypedResults.Problem(statusCode: outcome.Status, title: "Node request failed", detail: outcome.Detail);
     }
 
@@ -70,7 +70,7 @@ internal sealed class NodeRpcEndpoint(LocalNodeRegistry registry, NodeMessageSer
     /// round trip (format: <see cref="NodeRpcBatchFormat"/>). Each item is answered as the single-request endpoint
     /// would answer it; the whole batch is 400 only when its body cannot be read.
     /// </summary>
-    public async Task<Results<RawBytesHttpResult, ProblemHttpResult>> HandleBatchAsync(HttpContext httpContext)
+    public async Task<Results<PlainHttpResult, ProblemHttpResult>> HandleBatchAsync(HttpContext httpContext)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
         var cancellationToken = httpContext.RequestAborted;
@@ -91,7 +91,7 @@ internal sealed class NodeRpcEndpoint(LocalNodeRegistry registry, NodeMessageSer
             return Reject("batch", ex.StatusCode, "Unreadable node request batch", $"The request body could not be read: {ex.Message}");
         }
 
-        return new RawBytesHttpResult(NodeRpcBatchFormat.WriteReplies(await answers, serializer), NodeMessageSerializer.MediaType);
+        return PlainHttpResult.Ok(NodeRpcBatchFormat.WriteReplies(await answers, serializer), NodeMessageSerializer.MediaType);
     }
 
     /// <summary>
