@@ -385,10 +385,10 @@ public sealed partial class ChordKvsNode : INodeRequestHandler, IDisposable
         }
     }
 
-    private Task<KvResult> CoordinateLocallyAsync(NodeRequest request, CancellationToken cancellationToken) => request switch
+    private ValueTask<KvResult> CoordinateLocallyAsync(NodeRequest request, CancellationToken cancellationToken) => request switch
     {
         CoordinateReadRequest read => _coordinator.ReadAsync(read, cancellationToken),
-        CoordinateWriteRequest write => _coordinator.WriteAsync(write, cancellationToken),
+        CoordinateWriteRequest write => new(_coordinator.WriteAsync(write, cancellationToken)),
         _ => throw new ArgumentException($"{request.GetType().Name} is not a client operation.", nameof(request)),
     };
 

@@ -74,7 +74,7 @@ internal sealed class KvEndpoints
     public Task<Results<PlainHttpResult, ProblemHttpResult>> DeleteAsync(HttpContext context, CancellationToken cancellationToken) =>
         MeasuredAsync("delete", ServeDeleteAsync(context, cancellationToken));
 
-    private async Task<Results<PlainHttpResult, ProblemHttpResult>> ServeGetAsync(HttpContext context, CancellationToken cancellationToken)
+    private async ValueTask<Results<PlainHttpResult, ProblemHttpResult>> ServeGetAsync(HttpContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (!TryReadKey(context, out var key, out var problem) || !TryReadQuorum(context.Request, "r", out var readQuorum, out problem))
@@ -110,7 +110,7 @@ internal sealed class KvEndpoints
         return PlainHttpResult.Ok(value, JsonMediaType);
     }
 
-    private async Task<Results<PlainHttpResult, ProblemHttpResult>> ServePutAsync(HttpContext context, CancellationToken cancellationToken)
+    private async ValueTask<Results<PlainHttpResult, ProblemHttpResult>> ServePutAsync(HttpContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (!TryReadKey(context, out var key, out var problem) || !TryReadQuorum(context.Request, "w", out var writeQuorum, out problem)
@@ -159,7 +159,7 @@ internal sealed class KvEndpoints
         }
     }
 
-    private async Task<Results<PlainHttpResult, ProblemHttpResult>> ServeDeleteAsync(HttpContext context, CancellationToken cancellationToken)
+    private async ValueTask<Results<PlainHttpResult, ProblemHttpResult>> ServeDeleteAsync(HttpContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (!TryReadKey(context, out var key, out var problem) || !TryReadQuorum(context.Request, "w", out var writeQuorum, out problem))
@@ -184,7 +184,7 @@ internal sealed class KvEndpoints
     /// filter and a completion callback, which together cost a single node several percent of its CPU per request; the
     /// duration therefore ends when the result is ready, before its body is written.
     /// </summary>
-    private async Task<TResult> MeasuredAsync<TResult>(string operation, Task<TResult> serving)
+    private async Task<TResult> MeasuredAsync<TResult>(string operation, ValueTask<TResult> serving)
         where TResult : INestedHttpResult
     {
         var started = time.GetTimestamp();
@@ -316,7 +316,7 @@ internal sealed class KvEndpoints
     /// Awaits a node operation, turning the ring's exceptions into the outcomes they mean, so that a lookup that
     /// fails is a 503 or 504 for the client rather than a 500. (The node's operations fail only through their task.)
     /// </summary>
-    private static async Task<KvResult> CallAsync(string key, Task<KvResult> operation)
+    private static async ValueTask<KvResult> CallAsync(string key, Task<KvResult> operation)
     {
         try
         {

@@ -130,7 +130,7 @@ internal sealed class ReplicaCoordinator(
     }
 
     /// <summary>Reads a key as its coordinator: the newest version among R replicas, repairing those that lag.</summary>
-    public Task<KvResult> ReadAsync(CoordinateReadRequest request, CancellationToken cancellationToken)
+    public ValueTask<KvResult> ReadAsync(CoordinateReadRequest request, CancellationToken cancellationToken)
     {
         var placement = Placement;
         return ReadAsync(request, placement.Replicas.Length, placement.Candidates, cancellationToken);
@@ -149,10 +149,10 @@ internal sealed class ReplicaCoordinator(
     /// nearest first. Any replica may coordinate a read, which saves the forward to the responsible node; writes still
     /// go there.
     /// </summary>
-    public Task<KvResult> ReadAsync(CoordinateReadRequest request, ImmutableArray<NodeInfo> otherReplicas, CancellationToken cancellationToken) =>
+    public ValueTask<KvResult> ReadAsync(CoordinateReadRequest request, ImmutableArray<NodeInfo> otherReplicas, CancellationToken cancellationToken) =>
         ReadAsync(request, otherReplicas.Length + 1, otherReplicas, cancellationToken);
 
-    private async Task<KvResult> ReadAsync(CoordinateReadRequest request, int replicaCount, ImmutableArray<NodeInfo> candidates, CancellationToken cancellationToken)
+    private async ValueTask<KvResult> ReadAsync(CoordinateReadRequest request, int replicaCount, ImmutableArray<NodeInfo> candidates, CancellationToken cancellationToken)
     {
         var required = Math.Min(request.ReadQuorum ?? options.EffectiveReadQuorum, replicaCount);
         var (newest, replied) = await ReadReplicasAsync(candidates, request.Key, required, replicaCount, cancellationToken);
@@ -174,7 +174,7 @@ internal sealed class ReplicaCoordinator(
     /// and how many answered. Once every replica asked has answered, those that answered with an older version are
     /// repaired in the background; replicas not asked are brought up to date by writes and anti-entropy.
     /// </summary>
-    private async Task<(StoredEntry? Newest, int Replied)> ReadReplicasAsync(ImmutableArray<NodeInfo> candidates, string key, int required, int replicaCount, CancellationToken cancellationToken)
+    private async ValueTask<(StoredEntry? Newest, int Replied)> ReadReplicasAsync(ImmutableArray<NodeInfo> candidates, string key, int required, int replicaCount, CancellationToken cancellationToken)
     {
         if (required <= 1)
         {

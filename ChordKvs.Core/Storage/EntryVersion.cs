@@ -50,11 +50,14 @@ public readonly record struct EntryVersion(HybridTimestamp Timestamp, NodeId Wri
     /// The compact text form: 32 lower-case hex digits (packed timestamp, then writer). It sorts as the
     /// version does, so it is also usable as an ordered key.
     /// </summary>
-    public string ToToken() =>
-        string.Create(CultureInfo.InvariantCulture, $"{Timestamp.Packed:x16}{Writer.Value:x16}");
+    public string ToToken() => Format(quote: string.Empty);
 
     /// <summary>The token as a strong HTTP entity tag (RFC 9110 §8.8.3): the token in double quotes.</summary>
-    public string ToETag() => $"\"{ToToken()}\"";
+    /// <remarks>Formatted in one go rather than around <see cref="ToToken"/>: every GET and PUT answers with one.</remarks>
+    public string ToETag() => Format(quote: "\"");
+
+    private string Format(string quote) =>
+        string.Create(CultureInfo.InvariantCulture, $"{quote}{Timestamp.Packed:x16}{Writer.Value:x16}{quote}");
 
     /// <summary>Parses the form written by <see cref="ToToken"/> (hex digits in either case, nothing else).</summary>
     public static bool TryParseToken(ReadOnlySpan<char> token, out EntryVersion version)
