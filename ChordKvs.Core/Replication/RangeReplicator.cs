@@ -68,9 +68,9 @@ internal sealed class RangeReplicator(
             try
             {
                 var theirs = await transport.CallAsync(replica, new RangeDigestRequest(from, to), cancellationToken);
-                var differing = new List<(NodeId From, NodeId To)>();
+                var differing = new List<DifferingArc>();
                 await NarrowDownAsync(replica, from, to, theirs.Digest, depth: 0, differing, cancellationToken);
-                if (differing.Count > 0 && await ExchangeStillDifferingAsync(replica, differing, cancellationToken))
+                if (differing.Count > 0 && await ExchangeAsync(replica, differing, cancellationToken))
                 {
                     outOfSync++;
                     metrics?.RangeOutOfSync();
@@ -91,7 +91,7 @@ internal sealed class RangeReplicator(
     /// <paramref name="differing"/>. An arc that differs is split into <see cref="ArcParts"/> equal parts, whose digests
     /// are compared in turn, until what differs is small (<see cref="SmallArcEntries"/>) or one side lacks much of it.
     /// </summary>
-    private async Task NarrowDownAsync(NodeInfo replica, NodeId from, NodeId to, RangeDigest theirs, int depth, List<(NodeId From, NodeId To)> differing, CancellationToken cancellationToken)
+    private async Task NarrowDownAsync(NodeInfo replica, NodeId from, NodeId to, RangeDigest theirs, int depth, List<DifferingArc> differing, CancellationToken cancellationToken)
     {
         var ours = store.DigestRange(from, to);
         if (ours == theirs)
@@ -100,12 +100,13 @@ internal sealed class RangeReplicator(
         }
 
         var (fewer, more) = (Math.Min(ours.Count, theirs.Count), Math.Max(ours.Count, theirs.Count));
+        var lacking = more > SmallArcEntries && fewer < more / 2;
         var span = from.DistanceTo(to);
-        if (more <= SmallArcEntries || fewer < more / 2 || depth == MaxSplitDepth || (span != 0 && span < ArcParts))
+        if (lacking || more <= SmallArcEntries || depth == MaxSplitDepth || (span != 0 && span < ArcParts))
         {
             // Small, or one side lacks much of it (a new or emptied replica): splitting further would cost more calls
-            // than it saves entries.
-            differing.Add((from, to));
+            // than it saves entries. What one side lacks is no write on its way, so it is not worth waiting for.
+            differing.Add(new DifferingArc(from, to, Settle: !lacking));
             return;
         }
 
@@ -119,8 +120,9 @@ internal sealed class RangeReplicator(
     }
 
     /// <summary>
-    /// Waits for <see cref="ReplicationOptions.ReplicaTimeout"/>, then exchanges the entries of each of the
-    /// <paramref name="differing"/> arcs whose digests still differ; returns whether any did.
+    /// Exchanges the entries of the <paramref name="differing"/> arcs: those one side lacks much of at once, the others
+    /// only if their digests still differ after <see cref="ReplicationOptions.ReplicaTimeout"/>; returns whether any
+    /// entries were exchanged.
     /// </summary>
     /// <remarks>
     /// Under a steady stream of writes the digests of a range almost never agree, because some writes are on their way
@@ -130,24 +132,41 @@ internal sealed class RangeReplicator(
     /// the arcs were narrowed down. By the time the replica timeout has passed, every write then on its way has arrived
     /// or failed, so what still differs is what the replicas really lack.
     /// </remarks>
-    private async Task<bool> ExchangeStillDifferingAsync(NodeInfo replica, List<(NodeId From, NodeId To)> differing, CancellationToken cancellationToken)
+    private async Task<bool> ExchangeAsync(NodeInfo replica, List<DifferingArc> differing, CancellationToken cancellationToken)
     {
-        await Task.Delay(options.ReplicaTimeout, time, cancellationToken);
         var exchanged = false;
-        foreach (var (from, to) in differing)
+        foreach (var arc in differing.Where(arc => !arc.Settle))
         {
-            var theirs = await transport.CallAsync(replica, new RangeDigestRequest(from, to), cancellationToken);
-            if (theirs.Digest == store.DigestRange(from, to))
+            exchanged = true;
+            await ExchangeArcAsync(replica, arc, cancellationToken);
+        }
+
+        if (!differing.Any(arc => arc.Settle))
+        {
+            return exchanged;
+        }
+
+        await Task.Delay(options.ReplicaTimeout, time, cancellationToken);
+        foreach (var arc in differing.Where(arc => arc.Settle))
+        {
+            var theirs = await transport.CallAsync(replica, new RangeDigestRequest(arc.From, arc.To), cancellationToken);
+            if (theirs.Digest == store.DigestRange(arc.From, arc.To))
             {
                 continue;
             }
 
             exchanged = true;
-            await PullAsync(replica, from, to, cancellationToken);
-            await PushAsync(replica, store.GetRange(from, to), cancellationToken);
+            await ExchangeArcAsync(replica, arc, cancellationToken);
         }
 
         return exchanged;
+    }
+
+    /// <summary>Takes the replica's entries of the arc, then gives it this node's, each side merging last-writer-wins.</summary>
+    private async Task ExchangeArcAsync(NodeInfo replica, DifferingArc arc, CancellationToken cancellationToken)
+    {
+        await PullAsync(replica, arc.From, arc.To, cancellationToken);
+        await PushAsync(replica, store.GetRange(arc.From, arc.To), cancellationToken);
     }
 
     /// <summary>
@@ -269,4 +288,10 @@ internal sealed class RangeReplicator(
             metrics?.EntriesSent(batch.Length);
         }
     }
+
+    /// <summary>An arc whose digests differed on this node and a replica.</summary>
+    /// <param name="From">The arc's start, excluded.</param>
+    /// <param name="To">The arc's end, included.</param>
+    /// <param name="Settle">Whether to compare it again after the replica timeout before exchanging it (writes on their way).</param>
+    private readonly record struct DifferingArc(NodeId From, NodeId To, bool Settle);
 }
