@@ -35,7 +35,10 @@ internal sealed class RangeReplicator(
     /// </summary>
     private const int SmallArcEntries = 64;
 
-    /// <summary>How often an arc is split at most: 16^6 parts of a range are more than any node holds keys.</summary>
+    /// <summary>
+    /// How often an arc is split at most: 16^6 parts, more than a node's range usually holds keys. An arc at that depth
+    /// is exchanged whole however many entries it has.
+    /// </summary>
     private const int MaxSplitDepth = 6;
 
     private NodeId? _rangeStartPulled;
