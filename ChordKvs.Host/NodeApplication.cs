@@ -2,6 +2,7 @@ using ChordKvs.Transport.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -81,12 +82,13 @@ internal static class NodeApplication
         app.UseExceptionHandler();
 
         // Bare error answers (404 for a path no endpoint serves, 405 for a method a route does not take) get a
-        // problem+json body. The client API's endpoints write their own (they carry ISkipStatusCodePagesMetadata), and
-        // for them the middleware is left out rather than switched off: it costs every request a feature object and an
-        // async step, several percent of a single node's CPU per GET (docs/performance.md, change 11).
+        // problem+json body. Every error of the client API carries its own already, and chordkvs adds nothing to that
+        // API that answers without one, so its endpoints are marked to skip status-code pages, and the middleware is
+        // left out for them rather than switched off: it costs every request a feature object and an async step,
+        // several percent of a single node's CPU per GET (docs/performance.md, change 11).
         app.UseWhen(static context => context.GetEndpoint()?.Metadata.GetMetadata<ISkipStatusCodePagesMetadata>() is null, static branch => branch.UseStatusCodePages());
         app.UseRequestTimeouts();
-        app.MapChordKvs();
+        app.MapChordKvs().WithMetadata(new SkipStatusCodePagesAttribute());
         return app;
     }
 

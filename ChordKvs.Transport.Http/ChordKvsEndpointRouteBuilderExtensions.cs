@@ -41,7 +41,6 @@ public static class ChordKvsEndpointRouteBuilderExtensions
     /// <c>GET /cluster/nodes</c>. Every error is answered as <c>application/problem+json</c> (RFC 9457).
     /// </summary>
     /// <remarks>
-    /// The endpoints carry <see cref="SkipStatusCodePagesAttribute"/>: every error they answer has its body already.
     /// When <see cref="ChordKvsNodeOptions.ClientToken"/> is set, every endpoint of the group answers 401 to requests
     /// without it. The key is everything after <c>/kv/</c> in the request target as the client sent it, percent-decoded as
     /// UTF-8, so it may contain <c>/</c> both literally and as <c>%2F</c>.
@@ -56,10 +55,8 @@ public static class ChordKvsEndpointRouteBuilderExtensions
         var kv = new KvEndpoints(service, options, services.GetRequiredService<ChordKvsMetrics>(), services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>().CreateLogger<KvEndpoints>());
         var cluster = new ClusterEndpoints(service, options);
 
-        // Every answer of the client API that is an error carries its problem+json body already, so a host's status-code
-        // pages have nothing to add here (SkipStatusCodePagesAttribute says so, and lets a host leave them out altogether).
         var api = endpoints.MapGroup(string.Empty)
-            .WithMetadata(new RequestSizeLimitAttribute(EndpointLimits.ClientBodyBytes(options.Node)), new SkipStatusCodePagesAttribute(), ClientApiDocumentation.Marker);
+            .WithMetadata(new RequestSizeLimitAttribute(EndpointLimits.ClientBodyBytes(options.Node)), ClientApiDocumentation.Marker);
         api.WithRequestTimeout(EndpointLimits.TimeoutPolicy(options.RequestTimeout));
         if (options.ClientToken is { Length: > 0 } token)
         {
