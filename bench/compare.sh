@@ -7,9 +7,11 @@
 #   etcd 3   etcd's v2 keys API (--enable-v2), 3 members
 # Each system gets its keys written first, then for GET and for PUT a warm-up and a measured run with the
 # connections split evenly over its members (one wrk per member). Prints one table of req/s and the ratios
-# against the project's targets. Every process it starts is stopped on exit, Ctrl-C included.
+# against the project's targets. Every process it starts is stopped on exit, Ctrl-C included. With --rounds N the
+# whole sequence runs N times; the table then shows each figure's median and range, and each ratio's median (taken
+# over the rounds' own ratios) decides whether its target is met.
 #
-# Usage: bench/compare.sh [--duration S] [--warmup S] [--connections N] [--keys N] [--value-size N]
+# Usage: bench/compare.sh [--duration S] [--warmup S] [--connections N] [--keys N] [--value-size N] [--rounds N]
 #                         [--systems bare3,bare1,chord1,chord3,etcd3]  (measured in the order given) [--base-port P] [--no-install]
 #                         [--chordkvs PATH]   (another build of chordkvs, to compare before and after a change)
 #                         [--node-env NAME=VALUE]...  (environment of the ChordKvs nodes only, e.g. DOTNET_gcServer=1)
@@ -21,6 +23,7 @@ warmup=2
 connections=64
 keys=10000
 value_size=64
+rounds=1
 # bare3 first: on the 2-core machine of docs/performance.md, a single process and its wrk served up to twice as many
 # requests after the 3-process run as before it (bare 1 and ChordKvs 1 node alike, cause unknown), so both 1-process
 # systems are measured after it, under the same conditions.
@@ -44,16 +47,17 @@ while [[ $# -gt 0 ]]; do
     --no-install) install=no; shift ;;
     --chordkvs) chordkvs="${2:?--chordkvs needs the path of a built chordkvs}"; shift 2 ;;
     --node-env) node_env+=("${2:?--node-env needs NAME=VALUE}"); shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --rounds) rounds="${2:?--rounds needs a number}"; shift 2 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1' (see --help)" ;;
   esac
 done
 
-for number in "$duration" "$warmup" "$connections" "$keys" "$value_size" "$base_port"; do
+for number in "$duration" "$warmup" "$connections" "$keys" "$value_size" "$base_port" "$rounds"; do
   [[ "$number" =~ ^[0-9]+$ ]] || die "'$number' is not a whole number"
 done
-(( duration >= 1 && connections >= 3 && keys >= 1 && value_size >= 8 )) \
-  || die "need --duration >= 1, --connections >= 3, --keys >= 1 and --value-size >= 8"
+(( duration >= 1 && connections >= 3 && keys >= 1 && value_size >= 8 && rounds >= 1 )) \
+  || die "need --duration >= 1, --connections >= 3, --keys >= 1, --value-size >= 8 and --rounds >= 1"
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$(mktemp -d -t chordkvs-compare.XXXXXX)"
@@ -203,7 +207,7 @@ measure() {
   [[ $warmup -gt 0 ]] && load put "$warmup" "$prefix" "$body" "$@" >/dev/null
   put="$(load put "$duration" "$prefix" "$body" "$@")"
   echo "  $name: GET ${get% *} req/s, PUT ${put% *} req/s" >&2
-  echo "$name ${get% *} ${put% *} $(( ${get#* } + ${put#* } ))" >> "$work/results"
+  echo "$round $name ${get% *} ${put% *} $(( ${get#* } + ${put#* } ))" >> "$work/results"
 }
 
 # The sum over nodes of a numeric field of GET /cluster (0 when the field is missing).
@@ -254,7 +258,7 @@ run_chord() {
   measure "chord$count" /kv/ json "$@"
   local requests=$(( $(cluster_sum clientRequests "$@") - requests_before ))
   local forwards=$(( $(cluster_sum forwards "$@") - forwards_before ))
-  echo "chord$count $requests $forwards" >> "$work/forwards"
+  echo "$round chord$count $requests $forwards" >> "$work/forwards"
   stop_all
 }
 
@@ -282,43 +286,77 @@ echo "measuring: ${duration} s per figure after a ${warmup} s warm-up, $connecti
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 touch "$work/results" "$work/forwards"
 IFS=, read -r -a wanted <<<"$systems"
-for system in "${wanted[@]}"; do
-  case "$system" in
-    bare1) run_bare 1 ;;
-    bare3) run_bare 3 ;;
-    chord1) run_chord 1 ;;
-    chord3) run_chord 3 ;;
-    etcd3) run_etcd ;;
-    *) die "unknown system '$system' (bare1, bare3, chord1, chord3, etcd3)" ;;
-  esac
+for ((round = 1; round <= rounds; round++)); do
+  (( rounds > 1 )) && echo "round $round of $rounds" >&2
+  for system in "${wanted[@]}"; do
+    case "$system" in
+      bare1) run_bare 1 ;;
+      bare3) run_bare 3 ;;
+      chord1) run_chord 1 ;;
+      chord3) run_chord 3 ;;
+      etcd3) run_etcd ;;
+      *) die "unknown system '$system' (bare1, bare3, chord1, chord3, etcd3)" ;;
+    esac
+  done
 done
 memory="$("$chordkvs" bench --memory --keys 1000000 --value-size "$value_size" 2>/dev/null | grep -o '[0-9.]* bytes of overhead per key' | cut -d' ' -f1 || true)"
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # -------------------------------------------------------------------------------------------- report
-awk -v memory="${memory:-}" -v load_after="$load_after" '
-  FNR == NR { get[$1] = $2; put[$1] = $3; err[$1] = $4; next }
-  { requests[$1] = $2; forwards[$1] = $3 }
+# One round: the figures and ratios as measured. Several: each figure's median and range over the rounds, each ratio's
+# median over the rounds' own ratios (a ratio compares two systems of the same round) and its range.
+awk -v memory="${memory:-}" -v load_after="$load_after" -v rounds="$rounds" '
+  FNR == NR { get[$2, $1] = $3; put[$2, $1] = $4; err[$2] += $5; seen[$2] = 1; next }
+  { requests[$2] += $3; forwards[$2] += $4 }
   END {
     split("bare1 bare3 chord1 chord3 etcd3", order, " ")
     names["bare1"] = "bare Kestrel, 1 process"; names["bare3"] = "bare Kestrel, 3 processes"
     names["chord1"] = "ChordKvs, 1 node"; names["chord3"] = "ChordKvs, 3 nodes (N=3)"; names["etcd3"] = "etcd v2, 3 members"
+    if (rounds > 1) printf "\nmedians of %d rounds (min-max); errors summed\n", rounds
     printf "\n%-28s %10s %10s %8s\n", "system", "GET req/s", "PUT req/s", "errors"
-    for (i = 1; i <= 5; i++) { s = order[i]; if (s in get) printf "%-28s %10d %10d %8d\n", names[s], get[s], put[s], err[s] }
+    for (i = 1; i <= 5; i++) {
+      s = order[i]
+      if (!(s in seen)) continue
+      printf "%-28s %10d %10d %8d", names[s], median_of(get, s), median_of(put, s), err[s]
+      printf (rounds > 1 ? "  (GET %s, PUT %s)\n" : "\n"), range_of(get, s), range_of(put, s)
+    }
     printf "\n%-44s %7s %7s  %s\n", "target", "ratio", "goal", "met"
-    ratio("ChordKvs 1 node / bare 1 process, GET", get["chord1"], get["bare1"], 0.9)
-    ratio("ChordKvs 1 node / bare 1 process, PUT", put["chord1"], put["bare1"], 0.85)
-    ratio("ChordKvs 3 nodes / bare 3 processes, GET", get["chord3"], get["bare3"], 0.8)
-    ratio("ChordKvs 3 nodes / bare 3 processes, PUT", put["chord3"], put["bare3"], 0.5)
-    ratio("ChordKvs 3 nodes / etcd v2 3 members, GET", get["chord3"], get["etcd3"], 1.5)
-    ratio("ChordKvs 3 nodes / etcd v2 3 members, PUT", put["chord3"], put["etcd3"], 2.5)
+    ratio("ChordKvs 1 node / bare 1 process, GET", get, "chord1", "bare1", 0.9)
+    ratio("ChordKvs 1 node / bare 1 process, PUT", put, "chord1", "bare1", 0.85)
+    ratio("ChordKvs 3 nodes / bare 3 processes, GET", get, "chord3", "bare3", 0.8)
+    ratio("ChordKvs 3 nodes / bare 3 processes, PUT", put, "chord3", "bare3", 0.5)
+    ratio("ChordKvs 3 nodes / etcd v2 3 members, GET", get, "chord3", "etcd3", 1.5)
+    ratio("ChordKvs 3 nodes / etcd v2 3 members, PUT", put, "chord3", "etcd3", 2.5)
     if (requests["chord3"] > 0)
       printf "%-44s %7.3f %7s  %s\n", "forwards per client request, 3 nodes", forwards["chord3"] / requests["chord3"], "<=1", (forwards["chord3"] <= requests["chord3"] ? "yes" : "NO")
     if (memory != "")
       printf "%-44s %7.1f %7s  %s\n", "store bytes per key beyond key+value (1M)", memory, "<=150", (memory + 0 <= 150 ? "yes" : "NO")
     printf "\nload average after: %s\n", load_after
   }
-  function ratio(label, a, b, goal) {
-    if (a == "" || b == "" || b == 0) { printf "%-44s %7s %7s  %s\n", label, "-", ">=" goal, "not measured"; return }
-    printf "%-44s %7.2f %7s  %s\n", label, a / b, ">=" goal, (a / b >= goal ? "yes" : "NO")
+  # The median of values[sys_name, 1..rounds] (the mean of the middle two for an even count).
+  function median_of(values, sys_name,    n, r, v, i, j, t) {
+    n = 0
+    for (r = 1; r <= rounds; r++) if ((sys_name, r) in values) v[++n] = values[sys_name, r]
+    return median(v, n)
+  }
+  function range_of(values, sys_name,    lo, hi, r, x) {
+    lo = ""; hi = ""
+    for (r = 1; r <= rounds; r++) if ((sys_name, r) in values) { x = values[sys_name, r] + 0; if (lo == "" || x < lo) lo = x; if (hi == "" || x > hi) hi = x }
+    return lo "-" hi
+  }
+  function median(v, n,    i, j, t) {
+    if (n == 0) return ""
+    for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] + 0 > v[j] + 0; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+    return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+  }
+  function ratio(label, values, a, b, goal,    n, r, q, lo, hi, m, range) {
+    n = 0
+    for (r = 1; r <= rounds; r++)
+      if (((a, r) in values) && ((b, r) in values) && values[b, r] > 0) q[++n] = values[a, r] / values[b, r]
+    if (n == 0) { printf "%-44s %7s %7s  %s\n", label, "-", ">=" goal, "not measured"; return }
+    lo = q[1]; hi = q[1]
+    for (r = 2; r <= n; r++) { if (q[r] < lo) lo = q[r]; if (q[r] > hi) hi = q[r] }
+    m = median(q, n)
+    range = n > 1 ? sprintf("  (%.2f-%.2f)", lo, hi) : ""
+    printf "%-44s %7.2f %7s  %s%s\n", label, m, ">=" goal, (m >= goal ? "yes" : "NO"), range
   }' "$work/results" "$work/forwards"
