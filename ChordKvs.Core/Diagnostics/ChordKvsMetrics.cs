@@ -50,14 +50,14 @@ public sealed class ChordKvsMetrics : IDisposable
         _entriesTransferred = Meter.CreateCounter<long>("chordkvs.replication.entries.transferred", "{entry}",
             "Entries moved between nodes by range transfers (join, leave hand-over, anti-entropy), by direction (sent, received).");
         _rangesOutOfSync = Meter.CreateCounter<long>("chordkvs.antientropy.ranges.out_of_sync", "{range}",
-            "Replicas whose digest of this node's range differed from this node's, so entries were exchanged.");
+            "Replicas whose digest of part of this node's range still differed from this node's after the replica timeout, so entries were exchanged.");
         _readRepairs = Meter.CreateCounter<long>("chordkvs.replication.read_repairs", "{entry}",
             "Stale replicas brought up to date after a read saw a newer version elsewhere.");
         _replicaWriteFailures = Meter.CreateCounter<long>("chordkvs.replication.replica_write.failures", "{write}",
             "Replica writes that were not acknowledged in time; anti-entropy delivers them later.");
 
         Meter.CreateObservableGauge("chordkvs.antientropy.replicas.out_of_sync", () => Volatile.Read(ref _replicasOutOfSyncLastPass), "{replica}",
-            "Replicas found out of sync in the last anti-entropy pass: zero once every replica of this node's range agrees.");
+            "Replicas with which the last anti-entropy pass exchanged entries: zero once every replica of this node's range agrees.");
         Meter.CreateObservableGauge("chordkvs.store.keys", () => ObserveNode(node => node.Store.LiveCount), "{key}",
             "Keys with a live value stored on this node, as primary or replica.");
         Meter.CreateObservableGauge("chordkvs.store.tombstones", () => ObserveNode(node => node.Store.TombstoneCount), "{key}",
