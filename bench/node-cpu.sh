@@ -3,7 +3,7 @@
 # loopback, writes the keys, warms up, then runs wrk on every node at once and reads the nodes' CPU time from
 # /proc/PID/stat over the measured run. Prints one line: req/s, node CPU per request in microseconds, errors.
 # CPU per request moves less with the machine's load than req/s does, so it is the figure to compare builds by;
-# run builds alternately (A, B, A, B) on a fresh cluster each, as docs/performance.md does.
+# compare builds with bench/node-cpu-ab.sh, which runs them on fresh clusters in pairs of both orders.
 #
 # Usage: bench/node-cpu.sh [--nodes 1|3] [--op get|put] [--seconds S] [--warmup S] [--connections N] [--keys N]
 #                          [--query '?r=1'] [--chordkvs PATH] [--base-port P] [--perf FILE]
